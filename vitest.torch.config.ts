@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    globalSetup: ['tests/setup/build.ts'],
     fileParallelism: false,
   },
 });
