@@ -129,7 +129,8 @@ export function roundToDType(dtype: DType, x: number): number {
     case 'float64':
       return x;
     case 'float16':
-      return float16FromBits(float16Bits(x));
+      // PyTorch converts double -> float -> half (c10::Half has a float constructor): round to float32 first.
+      return float16FromBits(float16Bits(Math.fround(x)));
     case 'bfloat16':
       return bfloat16FromBits(bfloat16Bits(x));
     case 'int64':

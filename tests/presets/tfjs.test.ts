@@ -1,0 +1,82 @@
+// The tfjs preset against real TF.js 4.22 layers of the same shapes: moments and bounds (TF.js uses its own RNG,
+// so values differ; the distribution must not). Tolerance: 6 standard errors of the sample std.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { distStats, fromSpec, planModel } from '../../src/index.js';
+import type * as tfjsModule from '@tensorflow/tfjs';
+
+type Tf = typeof tfjsModule;
+let tf: Tf | null = null;
+
+beforeAll(async () => {
+  try {
+    tf = await import('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+  } catch {
+    tf = null;
+  }
+});
+
+function moments(xs: Float32Array | Int32Array | Uint8Array): { std: number; max: number; mean: number } {
+  let m = 0;
+  for (const x of xs) m += x;
+  m /= xs.length;
+  let v = 0;
+  let max = 0;
+  for (const x of xs) {
+    v += (x - m) ** 2;
+    max = Math.max(max, Math.abs(x));
+  }
+  return { std: Math.sqrt(v / xs.length), max, mean: m };
+}
+
+function ourPlan(spec: unknown, path: string) {
+  const s = planModel(fromSpec(spec, { device: 'meta' }), { preset: 'tfjs' }).sites.find((x) => x.site.path === path)!;
+  return distStats(s.plan.dist, s.site.shape);
+}
+
+function checkClose(real: { std: number; max: number }, ours: { std: number; bound: number | null }, n: number): void {
+  const se = ours.std / Math.sqrt(2 * n);
+  expect(Math.abs(real.std - ours.std)).toBeLessThan(6 * se);
+  if (ours.bound !== null) expect(real.max).toBeLessThanOrEqual(ours.bound * (1 + 1e-6));
+}
+
+describe('tfjs preset vs real TF.js layers', () => {
+  it('dense: glorotNormal truncated without correction', async () => {
+    if (tf === null) return void process.stderr.write('TF.js not installed: tfjs comparison SKIPPED\n');
+    const layer = tf.layers.dense({ units: 256, inputShape: [128], kernelInitializer: 'glorotNormal' });
+    const model = tf.sequential({ layers: [layer] });
+    const [kernel, bias] = model.getWeights();
+    const real = moments(await kernel!.data() as Float32Array);
+    const ours = ourPlan({ type: 'Linear', args: [128, 256] }, 'weight');
+    checkClose(real, ours, 128 * 256);
+    expect(ours.std).toBeCloseTo(0.8796256610342398 * Math.sqrt(2 / 384), 10);
+    expect(Array.from(await bias!.data()).every((x) => x === 0)).toBe(true);
+  });
+
+  it('conv2d with TF.js default initializer: channels-last fans', async () => {
+    if (tf === null) return;
+    const layer = tf.layers.conv2d({ filters: 64, kernelSize: 3, inputShape: [8, 8, 32] });
+    const model = tf.sequential({ layers: [layer] });
+    const real = moments(await model.getWeights()[0]!.data() as Float32Array);
+    checkClose(real, ourPlan({ type: 'Conv2d', args: [32, 64, 3] }, 'weight'), 9 * 32 * 64);
+  });
+
+  it('embedding: U(-0.05, 0.05)', async () => {
+    if (tf === null) return;
+    const model = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 500, outputDim: 64, inputLength: 4 })] });
+    const real = moments(await model.getWeights()[0]!.data() as Float32Array);
+    checkClose(real, ourPlan({ type: 'Embedding', args: [500, 64] }, 'weight'), 500 * 64);
+  });
+
+  it('lstm: glorotNormal kernel, orthogonal recurrent, biases 0 (unitForgetBias off)', async () => {
+    if (tf === null) return;
+    const model = tf.sequential({ layers: [tf.layers.lstm({ units: 64, inputShape: [5, 48] })] });
+    const [kernel, recurrent, bias] = model.getWeights();
+    const spec = { type: 'LSTM', args: [48, 64] };
+    checkClose(moments(await kernel!.data() as Float32Array), ourPlan(spec, 'weight_ih_l0'), 48 * 256);
+    const rec = moments(await recurrent!.data() as Float32Array);
+    const ourRec = ourPlan(spec, 'weight_hh_l0');
+    expect(rec.std).toBeCloseTo(ourRec.std, 6); // orthogonal: exact second moment 1/(4·64)... per element
+    expect(Array.from(await bias!.data()).every((x) => x === 0)).toBe(true);
+  });
+});
