@@ -30,6 +30,13 @@ export interface InitializeOptions extends PlanOptions {
   stream?: StreamMode;
   /** Rules that match no parameter are an error unless this is true (then they are reported as warnings). */
   allowUnmatched?: boolean;
+  /**
+   * Sequential stream only: the model was just built from `generator` (its construction draws are done), so start
+   * with the preset pass. `nn.fromSpec(spec, { generator: g })` then `initialize(m, { generator: g,
+   * skipConstruction: true })` equals `torch.manual_seed(s); m = build(spec); m.apply(...)` and leaves `g` where
+   * PyTorch's generator would be (e.g. for drawing a probe input next).
+   */
+  skipConstruction?: boolean;
 }
 
 export interface InitializedParameter {
@@ -130,21 +137,23 @@ export function initialize(model: Module, options: InitializeOptions = {}): Init
 
   // Sequential: PyTorch's construction draws first (rebuilding from the spec replays them exactly) ...
   const gen: RandomEngine = options.seed !== undefined ? new Generator().manualSeed(options.seed) : (options.generator ?? defaultGenerator());
-  let rebuilt: Module | null = null;
-  try {
-    rebuilt = fromSpec(toSpec(model), { generator: gen });
-  } catch (e) {
-    if (!(e instanceof InitError)) throw e;
-    warnings.push(`the model cannot be written as a spec (${e.message}); PyTorch's construction order is approximated by resetParameters() in apply order`);
-  }
-  if (rebuilt !== null) {
-    const fresh = rebuilt.stateDict();
-    for (const [name, t] of model.stateDict()) {
-      const src = fresh.get(name);
-      if (src !== undefined && src.numel === t.numel) t.copy_(src);
+  if (!options.skipConstruction) {
+    let rebuilt: Module | null = null;
+    try {
+      rebuilt = fromSpec(toSpec(model), { generator: gen });
+    } catch (e) {
+      if (!(e instanceof InitError)) throw e;
+      warnings.push(`the model cannot be written as a spec (${e.message}); PyTorch's construction order is approximated by resetParameters() in apply order`);
     }
-  } else {
-    model.apply((m) => m.resetParameters({ generator: gen }));
+    if (rebuilt !== null) {
+      const fresh = rebuilt.stateDict();
+      for (const [name, t] of model.stateDict()) {
+        const src = fresh.get(name);
+        if (src !== undefined && src.numel === t.numel) t.copy_(src);
+      }
+    } else {
+      model.apply((m) => m.resetParameters({ generator: gen }));
+    }
   }
   const ordered = applyOrder(model, plan.sites);
   // ... then the preset's own pass in model.apply order (the torch preset has none) ...

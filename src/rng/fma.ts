@@ -61,7 +61,11 @@ const SPLIT = 134217729;
  * Inputs of extreme magnitude, where a partial product could overflow or become subnormal, take an exact BigInt path.
  */
 export function fma64(a: number, b: number, c: number): number {
-  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return a * b + c;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) {
+    // With finite a and b the exact product is finite, so an infinite c decides (a*b alone may overflow).
+    if (Number.isFinite(a) && Number.isFinite(b) && !Number.isNaN(c)) return c;
+    return a * b + c;
+  }
   if (a === 0 || b === 0) return a * b + c;
   if (c === 0) return a * b; // a*b + 0 rounds once; sign of zero as fma (a*b non-zero here)
   const ea = Math.abs(a);

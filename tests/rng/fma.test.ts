@@ -114,8 +114,12 @@ describe('fma64', () => {
       [5e-324, 0.5, 0],
       [3e-170, 2e-170, 1e-320],
     ];
+    // finite a, b: the exact product is finite, so an infinite c wins even where a*b overflows in double
+    expect(fma64(1e300, 1e10, -Infinity)).toBe(-Infinity);
+    expect(fma64(1e300, -1e10, Infinity)).toBe(Infinity);
+    expect(Number.isNaN(fma64(Infinity, 0, 1))).toBe(true);
     for (const [a, b, c] of cases) {
-      const want = Number.isFinite(c) ? exactFma(a, b, c, 53, -1074) : a * b + c;
+      const want = Number.isFinite(c) ? exactFma(a, b, c, 53, -1074) : c;
       expect(fma64(a, b, c)).toBe(want);
     }
   });
