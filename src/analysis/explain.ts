@@ -111,7 +111,17 @@ export function explain(model: Module, options: PlanOptions = {}): Explanation {
   }
   for (const [path, m] of model.namedModules()) {
     const type = (m.constructor as { signature?: { type?: string } }).signature?.type ?? m.getName();
-    const note = plan.preset.moduleNote?.(type, m, byModule.get(m) ?? [], plan.context) ?? null;
+    const own = plan.sites.filter((s) => s.site.module === m && s.site.kind === 'parameter');
+    const ruled = own.filter((s) => s.rule !== null);
+    let note: string | null;
+    if (ruled.length > 0) {
+      // Rules override the preset here: describe what they set, not the preset's default.
+      note = `set by rules: ${ruled.map((s) => `${s.site.name} ← ${s.plan.init} (rule #${s.rule!.index})`).join(', ')}`;
+      const rest = own.filter((s) => s.rule === null);
+      if (rest.length > 0) note += `; ${rest.map((s) => s.site.name).join(', ')} from preset ${plan.preset.name}`;
+    } else {
+      note = plan.preset.moduleNote?.(type, m, byModule.get(m) ?? [], plan.context) ?? null;
+    }
     if (note !== null) modules.push({ name: path, module: type, note });
   }
   const params = plan.sites.filter((s) => s.site.kind === 'parameter');

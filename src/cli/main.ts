@@ -8,6 +8,9 @@ import { VERSION } from '../version.js';
 import { runMain } from './util.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSample } from './commands/sample.js';
+import { registerInit } from './commands/init.js';
+import { registerExplain } from './commands/explain.js';
+import { registerLint } from './commands/lint.js';
 
 export function buildProgram(): Command {
   const program = new Command('initkit')
@@ -19,6 +22,9 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false });
   registerDemo(program);
   registerSample(program);
+  registerInit(program);
+  registerExplain(program);
+  registerLint(program);
   return program;
 }
 

@@ -50,7 +50,11 @@ export interface FanOptions {
  * ```
  */
 export function calculateFanInAndFanOut(tensor: Tensor | readonly number[], options: FanOptions = {}): [number, number] {
-  const where = 'calculateFanInAndFanOut';
+  return fansImpl('calculateFanInAndFanOut', tensor, options);
+}
+
+/** {@link calculateFanInAndFanOut} with errors attributed to `where`. */
+function fansImpl(where: string, tensor: Tensor | readonly number[], options: FanOptions): [number, number] {
   const shape = shapeOf(where, tensor);
   if (shape.length < 2) {
     fail({
@@ -155,7 +159,7 @@ export function fanOrFail(where: string, tensor: Tensor | readonly number[], opt
       fix: 'Use zeros_ or uniform_ for bias vectors.',
     });
   }
-  return calculateFanInAndFanOut(shape, options);
+  return fansImpl(where, shape, options);
 }
 
 function shapeOf(where: string, tensor: unknown): readonly number[] {

@@ -57,7 +57,7 @@ export function kaimingUniform_(tensor: Tensor, options?: KaimingOptions): Tenso
   const where = 'kaimingUniform_';
   const t = checkFloatTensor(where, tensor);
   const opts = checkOptions<KaimingOptions>(where, options) ?? {};
-  if (t.numel === 0 && t.dim() >= 2) return t; // PyTorch: "Initializing zero-element tensors is a no-op"
+  if (t.numel === 0) return t; // PyTorch: `if 0 in tensor.shape`: "Initializing zero-element tensors is a no-op"
   const std = kaimingStd(where, t, opts);
   const bound = Math.sqrt(3.0) * std;
   return uniform_(t, -bound, bound, opts.generator === undefined ? undefined : { generator: opts.generator });
@@ -83,7 +83,7 @@ export function kaimingNormal_(tensor: Tensor, options?: KaimingOptions): Tensor
   const where = 'kaimingNormal_';
   const t = checkFloatTensor(where, tensor);
   const opts = checkOptions<KaimingOptions>(where, options) ?? {};
-  if (t.numel === 0 && t.dim() >= 2) return t;
+  if (t.numel === 0) return t;
   const std = kaimingStd(where, t, opts);
   return normal_(t, 0, std, opts.generator === undefined ? undefined : { generator: opts.generator });
 }

@@ -1,6 +1,8 @@
 import { fail } from '../errors.js';
-import { erf64, erfinvF32, erfinvF64 } from '../rng/erfinv.js';
-import { uniformF32, uniformF64 } from '../rng/kernels.js';
+import { erfinvF32, erfinvF64 } from '../rng/erfinv.js';
+import { uniformF32, uniformF64, uniformSumIsExact } from '../rng/kernels.js';
+import { erf } from '../rng/libm64.js';
+import { wasmTruncNormalF32 } from '../rng/wasm/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type RandomOptions, checkFloatTensor, checkNumberArg, checkOptions, resolveGenerator } from './common.js';
 
@@ -18,14 +20,27 @@ export interface TruncNormalOptions extends RandomOptions {
 /** Probability mass below which the truncation interval is rejected: the samples would all sit at a bound. */
 export const TRUNC_NORMAL_MIN_MASS = 1e-6;
 
-/** Φ(x), the standard normal CDF, as PyTorch computes it in Python doubles: (1 + erf(x / sqrt(2))) / 2. */
+/**
+ * Φ(x), the standard normal CDF, as PyTorch computes it in Python doubles: (1 + erf(x / sqrt(2))) / 2, with glibc's
+ * `erf` bit for bit (Python's `math.erf` calls it; src/rng/libm64.ts) so the uniform bounds of truncNormal_ match
+ * PyTorch's exactly.
+ *
+ * @param x any number.
+ * @returns Φ(x) in [0, 1].
+ *
+ * @example
+ * ```ts
+ * normCdf(2); // 0.9772498680518208
+ * ```
+ */
 export function normCdf(x: number): number {
-  return (1 + erf64(x / Math.SQRT2)) / 2;
+  return (1 + erf(x / Math.SQRT2)) / 2;
 }
 
 /**
  * Fills `tensor` with values from a normal distribution N(mean, std²) truncated to [a, b], in place; PyTorch's
- * `torch.nn.init.trunc_normal_` (the inverse-CDF version of releases 1.7 to 2.x), bit-identical on CPU for float32.
+ * `torch.nn.init.trunc_normal_` (the inverse-CDF version of releases 1.7 to 2.x), bit-identical on CPU for float32
+ * and float64 (x86-64 glibc with AVX2+FMA: glibc's erf/erff, exp, log through src/rng/libm.ts and libm64.ts).
  *
  * Method (inverse transform sampling): with l = Φ((a - mean)/std) and u = Φ((b - mean)/std),
  * draw v ~ U(2l - 1, 2u - 1), then x = clamp(mean + std·√2·erfinv(v), a, b). The realized standard deviation is
@@ -77,12 +92,16 @@ export function truncNormal_(tensor: Tensor, options?: TruncNormalOptions): Tens
   const scale = std * Math.SQRT2;
   if (t.dtype === 'float32') {
     const d = t.data as Float32Array;
-    uniformF32(gen, d, 2 * l - 1, 2 * u - 1);
     // Fused erfinv_, mul_(std·√2), add_(mean), clamp_(a, b): each step rounds to float32 as PyTorch's ops do.
     const s = Math.fround(scale);
     const m = Math.fround(mean);
     const lo = Math.fround(a);
     const hi = Math.fround(b);
+    // The WebAssembly kernel (scripts/wasm/rng_erfinv.c) computes the same bits; below is the reference and fallback.
+    const ulo = Math.fround(2 * l - 1);
+    const urange = Math.fround(Math.fround(2 * u - 1) - ulo);
+    if (wasmTruncNormalF32(gen, d, ulo, urange, uniformSumIsExact(ulo, urange), s, m, lo, hi)) return t;
+    uniformF32(gen, d, 2 * l - 1, 2 * u - 1);
     for (let i = 0; i < d.length; i++) {
       let x = Math.fround(Math.fround(erfinvF32(d[i]!) * s) + m);
       x = x !== x ? x : x < lo ? lo : x > hi ? hi : x;

@@ -1,12 +1,15 @@
 /**
- * ATen's `calc_erfinv<float>` (aten/src/ATen/native/Math.h), the inverse error function `trunc_normal_` uses:
+ * ATen's `calc_erfinv<float>` and `calc_erfinv<double>` (aten/src/ATen/native/Math.h), the inverse error function
+ * `trunc_normal_` uses. float:
  * a rational approximation (Pavlis 1996, a translation of MATLAB's erfinv) followed by two Newton steps.
  * Everything is computed in float32; the multiply-adds are fused (GCC contraction on AVX2/AVX-512 builds) and the
  * Newton steps call glibc's `erff` and `expf`, so bit-exactness needs glibc's exact outputs (./libm.ts).
- * See ../shared/reference/torch-cpu-rng.md §4.2 (0 mismatches / 40,000 against PyTorch 1.13).
+ * See ../shared/reference/torch-cpu-rng.md §4.2 (0 mismatches / 40,000 against PyTorch 1.13). double: the same
+ * template in double, calling glibc's double `log`/`erf`/`exp` (./libm64.ts).
  */
 import { fmaf } from './fma.js';
 import { erff, expf, logf } from './libm.js';
+import { erf, exp, fma, log } from './libm64.js';
 
 const f = Math.fround;
 const A0 = f(0.886226899);
@@ -51,70 +54,79 @@ export function erfinvF32(y: number): number {
   return x;
 }
 
+/** `calc_erfinv<double>` coefficients: the same decimal literals as the float version, as doubles. */
+const A0D = 0.886226899;
+const A1D = -1.645349621;
+const A2D = 0.914624893;
+const A3D = -0.140543331;
+const B0D = -2.118377725;
+const B1D = 1.442710462;
+const B2D = -0.329097515;
+const B3D = 0.012229801;
+const C0D = -1.970840454;
+const C1D = -1.624906493;
+const C2D = 3.429567803;
+const C3D = 1.641345311;
+const D0D = 3.5438892;
+const D1D = 1.6370678;
+/** `static_cast<double>(2.0) / static_cast<double>(std::sqrt(c10::pi<double>))`. */
+const KD = 2 / Math.sqrt(Math.PI);
+
 /**
- * erfinv in float64 (the same algorithm in double with the platform's erf, as `calc_erfinv<double>`). PyTorch's
- * double version calls glibc's double `erf`/`exp`, which JavaScript lacks, so float64 `truncNormal_` matches
- * PyTorch to within a few ulp, not bit for bit.
+ * erfinv of a float64 value, bit-identical to PyTorch's CPU `erfinv_` on float64 tensors: ATen's `calc_erfinv<double>`
+ * (aten/src/ATen/native/Math.h, PyTorch 1.13; the same template as the float version, instantiated in double), i.e.
+ * Pavlis' rational first guess (1996, a translation of MATLAB's erfinv) and two Newton steps
+ * `x -= (erf(x) - y) / (2/√π · exp(-x²))`:
+ * - |y| <= 0.7: z = y², x = y·num(z)/dem(z) with num = ((a3 z + a2) z + a1) z + a0 and
+ *   dem = (((b3 z + b2) z + b1) z + b0) z + 1;
+ * - otherwise: z = sqrt(-log((1 - |y|)/2)), x = copysign(num(z), y)/dem(z) with num = ((c3 z + c2) z + c1) z + c0
+ *   and dem = (d1 z + d0) z + 1;
+ * - |y| > 1: NaN; |y| = 1: ±Infinity.
+ * The multiply-adds of the polynomials are fused (GCC contraction in the AVX2/AVX-512 kernels, as for float), and
+ * `log`, `erf` and `exp` are glibc's double functions, reproduced bit for bit by ./libm64.ts.
+ *
+ * @param y a float64 value.
+ * @returns PyTorch's `torch.erfinv(y)` for a float64 tensor, bit for bit (x86-64, glibc 2.36, AVX2+FMA).
+ *
+ * @example
+ * ```ts
+ * erfinvF64(0.5); // 0.4769362762044699
+ * ```
  */
 export function erfinvF64(y: number): number {
   const ya = Math.abs(y);
-  if (ya > 1 || y !== y) return NaN;
+  if (ya > 1) return NaN;
   if (ya === 1) return y > 0 ? Infinity : -Infinity;
   let x: number;
   if (ya <= 0.7) {
     const z = y * y;
-    const num = ((-0.140543331 * z + 0.914624893) * z - 1.645349621) * z + 0.886226899;
-    const dem = (((0.012229801 * z - 0.329097515) * z + 1.442710462) * z - 2.118377725) * z + 1;
+    const num = fma(fma(fma(A3D, z, A2D), z, A1D), z, A0D);
+    const dem = fma(fma(fma(fma(B3D, z, B2D), z, B1D), z, B0D), z, 1);
     x = (y * num) / dem;
   } else {
-    const z = Math.sqrt(-Math.log((1 - ya) / 2));
-    const num = ((1.641345311 * z + 3.429567803) * z - 1.624906493) * z - 1.970840454;
-    const dem = (1.6370678 * z + 3.5438892) * z + 1;
-    x = (y < 0 ? -num : num) / dem;
+    // NaN lands here too (every comparison above is false) and stays NaN.
+    const z = Math.sqrt(-log((1 - ya) / 2));
+    const num = fma(fma(fma(C3D, z, C2D), z, C1D), z, C0D);
+    const dem = fma(fma(D1D, z, D0D), z, 1);
+    x = (y < 0 ? -num : num) / dem; // std::copysign(num, y): y is not ±0 here
   }
-  const k = 2 / Math.sqrt(Math.PI);
-  for (let i = 0; i < 2; i++) x = x - (erf64(x) - y) / (k * Math.exp(-x * x));
+  x = x - (erf(x) - y) / (KD * exp(-x * x));
+  x = x - (erf(x) - y) / (KD * exp(-x * x));
   return x;
 }
 
-/** erf in double (W. J. Cody's rational Chebyshev approximations, 1969), accurate to a few ulp. */
+/**
+ * glibc's double `erf`, bit for bit (the function `calc_erfinv<double>` and Python's `math.erf` call): an alias of
+ * {@link erf} in ./libm64.ts, kept under this module's historical name.
+ *
+ * @param x any number.
+ * @returns glibc's `erf(x)`.
+ *
+ * @example
+ * ```ts
+ * erf64(1); // 0.8427007929497149
+ * ```
+ */
 export function erf64(x: number): number {
-  const ax = Math.abs(x);
-  if (ax < 0.5) {
-    const t = x * x;
-    const top = (((0.185777706184603153 * t + 3.16112374387056560) * t + 113.864154151050156) * t + 377.485237685302021) * t + 3209.37758913846947;
-    const bot = (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t + 2844.23683343917062;
-    return (x * top) / bot;
-  }
-  if (ax < 4) {
-    const top =
-      (((((((2.05607913502032434e-8 * ax + 0.564188496988670089) * ax + 8.88314979438837594) * ax + 66.1191906371416295) * ax +
-        298.635138197400131) *
-        ax +
-        881.952221241769090) *
-        ax +
-        1712.04761263407058) *
-        ax +
-        2051.07837782607147) *
-        ax +
-      1230.33935479799725;
-    const bot =
-      (((((((ax + 15.7449261107098347) * ax + 117.693950891312499) * ax + 537.181101862009858) * ax + 1621.38957456669019) * ax +
-        3290.79923573345963) *
-        ax +
-        4362.61909014324716) *
-        ax +
-        3439.36767414372164) *
-        ax +
-      1230.33935480374942;
-    const erfc = (Math.exp(-ax * ax) * top) / bot;
-    return x < 0 ? erfc - 1 : 1 - erfc;
-  }
-  if (ax >= 6) return x < 0 ? -1 : 1;
-  const z = 1 / (ax * ax);
-  const top = (((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z + 0.0160837851487422766;
-  const bot = (((z + 2.56852019228982242) * z + 1.87295284992346725) * z + 0.527905102951428412) * z + 0.0605183413124413191;
-  const r = (z * top) / bot;
-  const erfc = (Math.exp(-ax * ax) / ax) * (0.564189583547756287 - r);
-  return x < 0 ? erfc - 1 : 1 - erfc;
+  return erf(x);
 }

@@ -184,6 +184,21 @@ export class Generator implements RandomEngine {
     }
   }
 
+  /**
+   * @internal The raw MT19937 words (by reference) and position, for the WebAssembly kernels
+   * (src/rng/wasm/backend.ts), which copy them in, advance the stream and write the words and
+   * {@link setRawPosition} back. Not part of the public API.
+   */
+  rawState(): { words: Uint32Array; left: number; next: number } {
+    return { words: this.mt, left: this.left, next: this.next };
+  }
+
+  /** @internal The position after a WebAssembly kernel advanced the stream (see {@link rawState}). */
+  setRawPosition(left: number, next: number): void {
+    this.left = left;
+    this.next = next;
+  }
+
   /** Skip `n` outputs (as if drawn and discarded). */
   discard(n: number): this {
     const buf = new Uint32Array(Math.min(n, 4096));

@@ -15,11 +15,15 @@
 import { fma64, fmaf } from './fma.js';
 import type { RandomEngine } from './engine.js';
 import { normalBlock16Avx2 } from './avx2-math.js';
+import { log, log1p, sincos } from './libm64.js';
+import { wasmNormalF32, wasmUniformF32 } from './wasm/kernels.js';
 
 const TWO_M24 = 2 ** -24;
 const TWO_M53 = 2 ** -53;
 const TWO_32 = 2 ** 32;
 const CHUNK = 8192;
+/** Below this many elements the TypeScript uniform kernel beats copying the engine state in and out of WebAssembly. */
+const WASM_MIN_ELEMENTS = 64;
 const scratch = new Uint32Array(CHUNK);
 
 /** The ulp of a float32 value (the weight of its last mantissa bit); 0 for 0. */
@@ -38,7 +42,7 @@ function ulp32(v: number): number {
  * fused `fmaf(x, range, lo)`. x·range is a multiple of ulp(range)·2^-24 and lo of ulp(lo); the sum is exact when
  * its magnitude bound over the coarser common unit fits in 53 bits. True for every symmetric and most real ranges.
  */
-function uniformSumIsExact(lo: number, range: number): boolean {
+export function uniformSumIsExact(lo: number, range: number): boolean {
   const ur = ulp32(range) * TWO_M24;
   const ul = ulp32(lo);
   const unit = ur === 0 ? ul : ul === 0 ? ur : Math.min(ur, ul);
@@ -56,6 +60,8 @@ export function uniformF32(engine: RandomEngine, out: Float32Array, from: number
   const range = Math.fround(hi - lo);
   const n = out.length;
   const exact = uniformSumIsExact(lo, range);
+  // The WebAssembly SIMD kernel computes the same bits (./wasm/kernels.ts); below is the reference and fallback.
+  if (n >= WASM_MIN_ELEMENTS && wasmUniformF32(engine, out, lo, range, exact)) return;
   for (let base = 0; base < n; base += CHUNK) {
     const m = Math.min(CHUNK, n - base);
     engine.fillU32(scratch, m);
@@ -133,9 +139,14 @@ function u53(engine: RandomEngine): number {
   return ((hi & 0x1fffff) * TWO_32 + lo) * TWO_M53;
 }
 
+/** sincos output scratch of the float64 normal kernels: [sin θ, cos θ]. */
+const SINCOS = new Float64Array(2);
+
 /**
  * `at::normal_distribution<double>` with the standard-normal cache: returns r·cos θ and caches r·sin θ in the engine
- * (the next call returns it). 2.x computes r = sqrt(-2·log1p(-u2)); 1.13 used sqrt(-2·log(1 - u2)).
+ * (the next call returns it). 2.x computes r = sqrt(-2·log1p(-u2)); 1.13 used sqrt(-2·log(1 - u2)); θ = 2π·u1. The
+ * libm calls are glibc's, bit for bit (./libm64.ts): `log` or `log1p`, and `sincos`, into which GCC merges the
+ * `::sin(θ)`/`::cos(θ)` pair.
  */
 export function standardNormalDouble(engine: RandomEngine): number {
   const cached = engine.nextDoubleNormal;
@@ -145,10 +156,11 @@ export function standardNormalDouble(engine: RandomEngine): number {
   }
   const u1 = u53(engine);
   const u2 = u53(engine);
-  const r = Math.sqrt(-2 * (engine.compat === '1.13' ? Math.log(1 - u2) : Math.log1p(-u2)));
+  const r = Math.sqrt(-2 * (engine.compat === '1.13' ? log(1 - u2) : log1p(-u2)));
   const theta = 2 * Math.PI * u1;
-  engine.nextDoubleNormal = r * Math.sin(theta);
-  return r * Math.cos(theta);
+  sincos(theta, SINCOS);
+  engine.nextDoubleNormal = r * SINCOS[0]!;
+  return r * SINCOS[1]!;
 }
 
 /**
@@ -177,6 +189,7 @@ export function normalF32(engine: RandomEngine, out: Float32Array, mean: number,
   }
   const meanF = Math.fround(mean);
   const stdF = Math.fround(std);
+  if (wasmNormalF32(engine, out, meanF, stdF)) return;
   fillUniform01F32(engine, out, 0, n);
   for (let i = 0; i + 16 <= n; i += 16) normalBlock16Avx2(out, i, meanF, stdF);
   if (n % 16 !== 0) {
@@ -188,9 +201,8 @@ export function normalF32(engine: RandomEngine, out: Float32Array, mean: number,
 
 /**
  * float64 `normal_(mean, std)`: numel >= 16 takes `normal_fill<double>` (53-bit uniforms, 16-blocks, tail re-draw,
- * double log/cos/sin, fused final multiply-add); fewer take the per-element path. The block path uses the
- * JavaScript engine's `Math.log/cos/sin`, which can differ from glibc's in the last bit, so float64 normals match
- * PyTorch to within 1 ulp rather than bit for bit.
+ * glibc's double `log` and `sincos` via ./libm64.ts, fused final multiply-add); fewer take the per-element path.
+ * Bit-identical to PyTorch on x86-64 glibc 2.36 with AVX2+FMA.
  */
 export function normalF64(engine: RandomEngine, out: Float64Array, mean: number, std: number): void {
   const n = out.length;
@@ -207,14 +219,20 @@ export function normalF64(engine: RandomEngine, out: Float64Array, mean: number,
   }
 }
 
+/**
+ * `normal_fill_16<double>`: per lane, r = sqrt(-2·log(1 - d[j])) and θ = 2π·d[j+8] (`2.0f * c10::pi<double> * u2`),
+ * then d[j] = fma(r·cos θ, std, mean) and d[j+8] = fma(r·sin θ, std, mean). PyTorch's binary calls glibc `log` and
+ * `sincos` (GCC merges std::sin/std::cos); ./libm64.ts reproduces both bit for bit.
+ */
 function normalBlock16F64(d: Float64Array, i: number, mean: number, std: number): void {
   for (let j = i; j < i + 8; j++) {
     const u1 = 1 - d[j]!;
     const u2 = d[j + 8]!;
-    const radius = Math.sqrt(-2 * Math.log(u1));
+    const radius = Math.sqrt(-2 * log(u1));
     const theta = 2 * Math.PI * u2;
-    d[j] = fma64(radius * Math.cos(theta), std, mean);
-    d[j + 8] = fma64(radius * Math.sin(theta), std, mean);
+    sincos(theta, SINCOS);
+    d[j] = fma64(radius * SINCOS[1]!, std, mean);
+    d[j + 8] = fma64(radius * SINCOS[0]!, std, mean);
   }
 }
 

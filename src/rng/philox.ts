@@ -271,6 +271,22 @@ export class PhiloxGenerator implements RandomEngine {
     return g;
   }
 
+  /**
+   * @internal Key, stream, block counter, lane and the buffered block (by reference), for the WebAssembly kernels
+   * (src/rng/wasm/backend.ts), which write the block back and set the counter with {@link setRawCounter}. Not part
+   * of the public API.
+   */
+  rawState(): { k0: number; k1: number; s0: number; s1: number; b0: number; b1: number; lane: number; block: Uint32Array } {
+    return { k0: this.k0, k1: this.k1, s0: this.s0, s1: this.s1, b0: this.b0, b1: this.b1, lane: this.lane, block: this.block };
+  }
+
+  /** @internal The counter after a WebAssembly kernel advanced the stream (see {@link rawState}). */
+  setRawCounter(b0: number, b1: number, lane: number): void {
+    this.b0 = b0;
+    this.b1 = b1;
+    this.lane = lane;
+  }
+
   private advanceBlock(): void {
     this.lane = 4;
     this.b0 = (this.b0 + 1) >>> 0;
