@@ -10,6 +10,9 @@ then keyword, in document order) before the call, children before their containe
 (tests/oracle/nn.test.ts), the golden fixtures (scripts/gen_nn_fixtures.py) and the benchmark (bench/30-nn.bench.mjs)
 use it.
 
+`Residual` is initkit's container for residual blocks (docs/SPEC.md), not a torch.nn class: it is built as the
+small `Residual` module below, whose forward is `shortcut(x) + body(x)`.
+
 Compatibility shims, so one spec works on PyTorch 1.13 (the version these tests pin) and 2.x:
   * `RMSNorm` (PyTorch 2.4+) is provided from the 2.4 source when torch.nn lacks it;
   * `LayerNorm(bias=False)` (2.1+) is emulated on older versions by registering bias as None (no draws either way);
@@ -31,7 +34,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-CONTAINERS = ("Sequential", "ModuleList", "ModuleDict", "Module")
+CONTAINERS = ("Sequential", "ModuleList", "ModuleDict", "Module", "Residual")
+SHORTCUT_NAMES = ("shortcut", "downsample")
 NODE_KEYS = {"type", "args", "kwargs", "children", "comment"}
 DTYPES = {
     "float32": torch.float32, "float": torch.float32, "float64": torch.float64, "double": torch.float64,
@@ -73,6 +77,36 @@ class RMSNorm(nn.Module):
 
     def extra_repr(self):
         return "{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}".format(**self.__dict__)
+
+
+class Residual(nn.Module):
+    """initkit's Residual container (src/nn/residual.ts): forward(x) = shortcut(x) + body(x).
+
+    Children are registered like nn.Sequential's ('0', '1', ... or the given names, so the state-dict keys match).
+    The body is every child in order except one named 'shortcut' or 'downsample', which maps x on the skip path;
+    without it the skip path is x itself. No parameters of its own, no draws."""
+
+    def __init__(self, *args):
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], collections.OrderedDict):
+            for name, m in args[0].items():
+                self.add_module(name, m)
+        else:
+            for i, m in enumerate(args):
+                self.add_module(str(i), m)
+        if sum(name in self._modules for name in SHORTCUT_NAMES) > 1:
+            raise ValueError("Residual: at most one skip-path child ('shortcut' or 'downsample')")
+
+    def forward(self, x):
+        out = x
+        for name, m in self._modules.items():
+            if name not in SHORTCUT_NAMES:
+                out = m(out)
+        skip = x
+        for name in SHORTCUT_NAMES:
+            if name in self._modules:
+                skip = self._modules[name](x)
+        return out + skip
 
 
 def _accepts(cls, name):
@@ -161,6 +195,10 @@ def build(node, path=""):
                 not isinstance(c, list) for c in node.get("children", [])):
             mods = [build(c, f"{_join(path, 'children')}[{i}]") for i, c in enumerate(node.get("children", []))]
             return nn.Sequential(*mods)
+        if type_ == "Residual" and isinstance(node.get("children", []), list) and all(
+                not isinstance(c, list) for c in node.get("children", [])):
+            mods = [build(c, f"{_join(path, 'children')}[{i}]") for i, c in enumerate(node.get("children", []))]
+            return Residual(*mods)
         if type_ == "ModuleList":
             return nn.ModuleList([build(c, f"{_join(path, 'children')}[{i}]") for i, c in enumerate(node.get("children", []))])
         entries = [(name, build(c, cpath)) for name, c, cpath in _named_children(node, type_, path)]
@@ -168,6 +206,10 @@ def build(node, path=""):
             return nn.Sequential(collections.OrderedDict(entries))
         if type_ == "ModuleDict":
             return nn.ModuleDict(collections.OrderedDict(entries))
+        if type_ == "Residual":
+            if sum(name in SHORTCUT_NAMES for name, _ in entries) > 1:
+                raise SpecError(_join(path, "children"), "expected at most one skip-path child ('shortcut' or 'downsample')")
+            return Residual(collections.OrderedDict(entries))
         m = nn.Module()
         for name, child in entries:
             m.add_module(name, child)

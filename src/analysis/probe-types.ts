@@ -2,6 +2,7 @@
 import type { Module } from '../nn/module.js';
 import type { RandomEngine } from '../rng/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { GemmBackend } from './ops/gemm.js';
 import type { Histogram } from './diagnose-types.js';
 
 export interface ProbeOptions {
@@ -15,6 +16,8 @@ export interface ProbeOptions {
   generator?: RandomEngine;
   /** Histogram bins per layer (default 30). */
   bins?: number;
+  /** The matrix-product backend for Linear and Conv layers (default: the current default, `getGemmBackend()`). */
+  gemm?: GemmBackend;
 }
 
 export interface ProbedLayer {

@@ -117,12 +117,18 @@ class AtomicFile {
     if (this.fh === undefined) throw new Error('AtomicFile: write after close');
     try {
       let off = 0;
+      let hashed = this.hash === undefined;
       while (off < data.length) {
-        const { bytesWritten } = await this.fh.write(data, off, Math.min(data.length - off, 1 << 30));
+        // Hash on this thread while libuv's thread pool writes the same (unchanging) bytes.
+        const pending = this.fh.write(data, off, Math.min(data.length - off, 1 << 30));
+        if (!hashed) {
+          this.hash!.update(data);
+          hashed = true;
+        }
+        const { bytesWritten } = await pending;
         if (bytesWritten <= 0) throw new Error('write returned 0 bytes');
         off += bytesWritten;
       }
-      this.hash?.update(data);
       this.written += data.length;
       if (_testHooks.afterWrite) await _testHooks.afterWrite(this.tmpPath, this.written);
     } catch (e) {

@@ -103,6 +103,7 @@ export {
   type TransformerOptions,
 } from './transformer.js';
 export { Sequential, ModuleList, ModuleDict } from './containers.js';
+export { Residual, RESIDUAL_SHORTCUT_NAMES } from './residual.js';
 export { DropoutNd, Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout, type DropoutOptions } from './dropout.js';
 export {
   MaxPoolNd,

@@ -12,7 +12,8 @@
  * `type` is PyTorch's class name; `args` / `kwargs` are exactly what `torch.nn.<type>(*args, **kwargs)` takes
  * (snake_case, PyTorch's defaults when absent); a module-valued argument is a nested node. Containers take
  * `children`: an array (Sequential, ModuleList), an object or `[name, node]` pairs (ModuleDict, Sequential's
- * OrderedDict form, and the generic user module `"Module"`).
+ * OrderedDict form, and the generic user module `"Module"`); `"Residual"` (initkit's, not PyTorch's) takes either
+ * and computes `shortcut(x) + body(x)` (./residual.ts).
  *
  * Construction is depth-first in document order, exactly as the equivalent Python expression evaluates (call
  * arguments before the call; children before their container), so the random stream is consumed identically.
@@ -33,6 +34,7 @@ import { type BuildDefaults, withBudget, withDefaults } from './factory.js';
 import { Bilinear, Identity, Linear } from './linear.js';
 import { Module } from './module.js';
 import * as norm from './norm.js';
+import { RESIDUAL_SHORTCUT_NAMES, Residual } from './residual.js';
 import * as padding from './padding.js';
 import * as pooling from './pooling.js';
 import * as reshape from './reshape.js';
@@ -164,7 +166,7 @@ function pick<M extends Record<string, unknown>>(mod: M, names: string[]): Recor
 }
 
 /** The container types, whose sub-modules come from `children`. */
-export const CONTAINER_TYPES = ['Sequential', 'ModuleList', 'ModuleDict', 'Module'] as const;
+export const CONTAINER_TYPES = ['Sequential', 'ModuleList', 'ModuleDict', 'Module', 'Residual'] as const;
 
 /** Every type name the spec accepts (PyTorch class names), sorted. */
 export const SPEC_TYPES: readonly string[] = Object.freeze([...Object.keys(LAYERS), ...CONTAINER_TYPES].sort());
@@ -510,18 +512,26 @@ function buildContainer(node: Record<string, unknown>, type: string, path: strin
     const empty = v === undefined || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
     if (!empty) specFail(join(path, key), key, `no "${key}" for ${type} (its modules go in "children")`, v);
   }
-  const shape = type === 'ModuleList' ? 'array' : type === 'Sequential' ? 'either' : 'named';
+  const shape = type === 'ModuleList' ? 'array' : type === 'Sequential' || type === 'Residual' ? 'either' : 'named';
   const { named, entries } = childEntries(node, type, path, shape);
   const built: [string, Module][] = [];
   const seen = new Set<string>();
   // An empty container of the same type, to catch names that collide with its methods before building anything.
-  const probe: Module = type === 'Sequential' ? new Sequential() : type === 'ModuleDict' ? new ModuleDict() : new Module();
+  const probe: Module =
+    type === 'Sequential' ? new Sequential() : type === 'ModuleDict' ? new ModuleDict() : type === 'Residual' ? new Residual() : new Module();
+  let skipPath: string | null = null;
   for (const [name, child, cpath] of entries) {
     if (named) {
       if (name === '' || name.includes('.')) specFail(cpath, 'name', 'a child name without "." and not empty', name);
       if (seen.has(name)) specFail(cpath, 'name', 'unique child names', name);
       if (name in probe) specFail(cpath, 'name', `a child name that is not an attribute of ${type}`, name, 'Rename the child.');
       seen.add(name);
+      if (type === 'Residual' && (RESIDUAL_SHORTCUT_NAMES as readonly string[]).includes(name)) {
+        if (skipPath !== null) {
+          specFail(cpath, 'name', `at most one skip-path child in a Residual (it already has "${skipPath}")`, name, 'Keep one of "shortcut" and "downsample".');
+        }
+        skipPath = name;
+      }
     }
     built.push([name, build(child, cpath)]);
   }
@@ -532,6 +542,8 @@ function buildContainer(node: Record<string, unknown>, type: string, path: strin
       return new ModuleList(built.map(([, m]) => m));
     case 'ModuleDict':
       return new ModuleDict(built);
+    case 'Residual':
+      return named ? new Residual(built) : new Residual(...built.map(([, m]) => m));
     default: {
       const m = new Module();
       m._config = {};
@@ -580,6 +592,11 @@ export function toSpec(module: Module): SpecNode {
     const kids = children();
     const indexed = kids.every(([k], i) => k === String(i));
     return { type: 'Sequential', children: indexed ? kids.map(([, m]) => toSpec(m)) : namedChildren() };
+  }
+  if (module instanceof Residual) {
+    const kids = children();
+    const indexed = kids.every(([k], i) => k === String(i));
+    return { type: 'Residual', children: indexed ? kids.map(([, m]) => toSpec(m)) : namedChildren() };
   }
   if (module instanceof ModuleList) return { type: 'ModuleList', children: children().map(([, m]) => toSpec(m)) };
   if (module instanceof ModuleDict) return { type: 'ModuleDict', children: namedChildren() };
