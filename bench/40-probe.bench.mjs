@@ -1,16 +1,21 @@
-// Diagnostics issue benchmark: the probe's forward + backward on a 20-layer, 1024-wide MLP (Linear + ReLU) with
-// batch 256, in GFLOP/s, beside PyTorch on the same work (single thread). FLOPs count only the matrix products,
-// 2·M·N·K each: per layer one in the forward (y = x·Wᵀ) and two in the backward (∂x = ∂y·W, ∂W = ∂yᵀ·x); the input
-// requires grad on both sides, so there are 60 products. Target: initkit >= 1/4 of PyTorch's throughput.
-// Rows: initkit's pure-TypeScript GEMM (the core's default) and initkit with initkit/accel's TensorFlow.js WASM
-// SIMD (XNNPACK) backend; plus the three product shapes alone, copies in and out of the WASM heap included.
+// Diagnostics issue benchmark: initkit's `probe()` (src/analysis/probe.ts: the real forward + backward pass with
+// per-layer statistics and histograms) on a 20-layer, 1024-wide MLP (nn.Linear + nn.ReLU, built from its spec) with
+// batch 256, in GFLOP/s, beside PyTorch's forward + backward on the same work (single thread). FLOPs count only the
+// matrix products, 2·M·N·K each: per layer one in the forward (y = x·Wᵀ) and two in the backward (∂x = ∂y·W,
+// ∂W = ∂yᵀ·x), except ∂x of the first layer: the input does not require grad on either side (the probe asks for it
+// only when a parameter-free layer reads the input), so there are 59 products. initkit's time includes what only it
+// does: drawing x and g, and each layer's mean/std/min/max/zeros/histogram of outputs and gradients.
+// Target: initkit >= 1/4 of PyTorch's throughput.
+// Rows: probe() with initkit's pure-TypeScript GEMM (the core's default) and with initkit/accel's TensorFlow.js WASM
+// SIMD (XNNPACK) backend (`probe(model, { gemm })`); plus the three product shapes alone, copies in and out of the
+// WASM heap included.
 // Timing: the best process CPU time of repeated runs on both sides (Node's process.cpuUsage, Python's
 // time.process_time), with the best wall-clock time beside it. The bench machine is shared: other processes' load
 // stretches wall time (the more, the longer a run is), while CPU time counts only this process's own work. The
 // accelerated and PyTorch measurements alternate over rounds. Ratios and the verdict use CPU time. PyTorch runs in
 // /usr/bin/python3 with torch.set_num_threads(1); the BLAS it loaded is printed.
 import { spawnSync } from 'node:child_process';
-import { Generator, init, empty, ops } from '../dist/index.js';
+import { Generator, init, empty, ops, fromSpec, probe } from '../dist/index.js';
 import { PYTHON, fmtRatio, table, verdict } from './lib.mjs';
 
 const LAYERS = 20;
@@ -18,7 +23,7 @@ const WIDTH = 1024;
 const BATCH = 256;
 const GOAL = 0.25;
 const GEMM_FLOP = 2 * BATCH * WIDTH * WIDTH;
-const PROBE_FLOP = 3 * LAYERS * GEMM_FLOP;
+const PROBE_FLOP = (3 * LAYERS - 1) * GEMM_FLOP;
 
 /** Process CPU time (user + system) in seconds. */
 function cpuSeconds() {
@@ -104,35 +109,15 @@ function randn(shape, g) {
   return init.normal_(empty(shape), 0, 1, { generator: g }).data;
 }
 
-/** The model as nn.Linear(1024, 1024) × 20 with PyTorch's default init, and the probe's x and g. */
+/** nn.Sequential(*[Linear(1024, 1024), ReLU()] × 20) after torch.manual_seed(0), built from its spec. */
 function buildModel() {
-  const g = new Generator().manualSeed(0);
-  const layers = [];
-  for (let l = 0; l < LAYERS; l++) {
-    const w = init.kaimingUniform_(empty([WIDTH, WIDTH]), { a: Math.sqrt(5), generator: g });
-    const bound = 1 / Math.sqrt(WIDTH);
-    const b = init.uniform_(empty([WIDTH]), -bound, bound, { generator: g });
-    layers.push({
-      weight: ops.param(`${2 * l}.weight`, { data: w.data, shape: w.shape }),
-      bias: ops.param(`${2 * l}.bias`, { data: b.data, shape: b.shape }),
-    });
-  }
-  return { layers, x: randn([BATCH, WIDTH], g), gy: randn([BATCH, WIDTH], g) };
+  const spec = { type: 'Sequential', children: Array.from({ length: LAYERS }, () => [{ type: 'Linear', args: [WIDTH, WIDTH] }, { type: 'ReLU' }]).flat() };
+  return fromSpec(spec, { generator: new Generator().manualSeed(0) });
 }
 
+/** One probe: x = randn(256, 1024) and g = randn_like(y) from a fresh generator, forward, backward, statistics. */
 function probeOnce(model, gemm) {
-  for (const { weight, bias } of model.layers) {
-    weight.grad = null;
-    bias.grad = null;
-  }
-  const tape = new ops.Tape({ gemm });
-  let h = tape.input({ data: model.x, shape: [BATCH, WIDTH] }, { requiresGrad: true });
-  model.layers.forEach(({ weight, bias }, l) => {
-    h = tape.linear(h, weight, bias, { name: `${2 * l}` });
-    h = tape.activation(h, 'relu', { name: `${2 * l + 1}` });
-  });
-  tape.backward(h, model.gy);
-  return tape;
+  return probe(model, { batch: BATCH, inputShape: [WIDTH], generator: new Generator().manualSeed(1), gemm });
 }
 
 async function loadAccel() {
@@ -156,12 +141,11 @@ import torch.nn as nn
 torch.manual_seed(0)
 model = nn.Sequential(*[m for _ in range(${LAYERS}) for m in (nn.Linear(${WIDTH}, ${WIDTH}), nn.ReLU())])
 params = list(model.parameters())
-xin = torch.randn(${BATCH}, ${WIDTH}, requires_grad=True)
+xin = torch.randn(${BATCH}, ${WIDTH})
 gy = torch.randn(${BATCH}, ${WIDTH})
 `;
 const TORCH_PROBE_CODE = `
 for p in params: p.grad = None
-xin.grad = None
 y = model(xin)
 y.backward(gy)
 `;
@@ -193,7 +177,7 @@ export async function run({ torchAvailable }) {
     const { a, b, c } = inputs[i];
     return measure(() => ops.sgemm(p.tA, p.tB, p.m, p.n, p.k, a, b, c, false), { minTime: 1.5, minRuns: 5 });
   });
-  const tsProbe = measure(() => probeOnce(model, ops.tsGemm), { minTime: 0, minRuns: 3, warmup: 0 });
+  const tsProbe = measure(() => probeOnce(model, ops.tsGemm), { minTime: 0, minRuns: 2, warmup: 0 });
 
   // The accelerated rows and PyTorch alternate over rounds, so both sides see the same machine load; best of rounds.
   const ROUNDS = 3;
@@ -238,14 +222,14 @@ export async function run({ torchAvailable }) {
   const ratio = (t) => (pt && t ? pt.cpu.best / t.cpu.best : null);
   const line = (label, t) => [label, t ? `${t.cpu.best.toFixed(3)} s` : 'n/a', fmtTiming(PROBE_FLOP, t), fmtRatio(ratio(t)), verdict(ratio(t), GOAL)];
   console.log(
-    `## Probe forward + backward: ${LAYERS} × (Linear(${WIDTH}, ${WIDTH}) + ReLU), batch ${BATCH}: ${(PROBE_FLOP / 1e9).toFixed(1)} GFLOP in 60 products\n`,
+    `## probe() forward + backward: ${LAYERS} × (Linear(${WIDTH}, ${WIDTH}) + ReLU), batch ${BATCH}: ${(PROBE_FLOP / 1e9).toFixed(1)} GFLOP in ${3 * LAYERS - 1} products (initkit: with per-layer statistics)\n`,
   );
   console.log(
     table(
       ['implementation', 'best CPU time', 'throughput', 'vs PyTorch', `target (>= ${GOAL}x PyTorch)`],
       [
-        line('initkit, TypeScript GEMM (core default)', tsProbe),
-        line(`initkit + initkit/accel tfjs-wasm${accel ? ` (tfjs ${accel.version}, SIMD ${accel.simd}, 1 thread)` : ''}`, wasmProbe),
+        line('initkit probe(), TypeScript GEMM (core default)', tsProbe),
+        line(`initkit probe() + initkit/accel tfjs-wasm${accel ? ` (tfjs ${accel.version}, SIMD ${accel.simd}, 1 thread)` : ''}`, wasmProbe),
         [`PyTorch ${torch ? torch.torch : ''} autograd, 1 thread`, pt ? `${pt.cpu.best.toFixed(3)} s` : 'n/a', fmtTiming(PROBE_FLOP, pt), pt ? '1.00x' : 'n/a', ''],
       ],
     ),

@@ -87,4 +87,7 @@ export { distStats, distText, truncatedNormalMoments, type Dist, type DistStats 
 export { INIT_FUNCTIONS, resolveCall, callText, type InitCall } from './presets/registry.js';
 export { explain, type Explanation, type ExplainRow, type ModuleExplanation } from './analysis/explain.js';
 export { lint, LINT_CODES, LINT_SEVERITIES, type LintFinding, type LintReport, type LintCode, type LintSeverity, type LintOptions } from './analysis/lint.js';
+export { probe, PROBE_LAYERS } from './analysis/probe.js';
+export type { ProbeOptions, ProbeResult, ProbedLayer, ProbeFn } from './analysis/probe-types.js';
+export { lsuv, type LsuvOptions, type LsuvResult, type LsuvLayer, type LsuvInput } from './analysis/lsuv.js';
 export { VERSION } from './version.js';

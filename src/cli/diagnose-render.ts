@@ -8,7 +8,10 @@ const BLOCKS = '▁▂▃▄▅▆▇█';
  * A sparkline of values on a log scale: one block character per value, scaled between the smallest and largest
  * positive finite values given (shared across inits when `range` is passed); `·` for missing values.
  */
-export function sparkline(values: (number | null)[], range?: [number, number]): string {
+export function sparkline(valuesIn: (number | null)[], range?: [number, number], width = 60): string {
+  // Long models: one character per bucket of layers (the bucket's last value), so the line fits a terminal.
+  const values =
+    valuesIn.length <= width ? valuesIn : Array.from({ length: width }, (_, i) => valuesIn[Math.min(valuesIn.length - 1, Math.round(((i + 1) * valuesIn.length) / width) - 1)] ?? null);
   const logs = values.map((v) => (v !== null && v > 0 && Number.isFinite(v) ? Math.log10(v) : null));
   const finite = logs.filter((x): x is number => x !== null);
   if (finite.length === 0) return values.map(() => '·').join('');

@@ -11,6 +11,8 @@ import { registerSample } from './commands/sample.js';
 import { registerInit } from './commands/init.js';
 import { registerExplain } from './commands/explain.js';
 import { registerLint } from './commands/lint.js';
+import { registerLsuv } from './commands/lsuv.js';
+import { registerDiagnose } from './commands/diagnose.js';
 
 export function buildProgram(): Command {
   const program = new Command('initkit')
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerInit(program);
   registerExplain(program);
   registerLint(program);
+  registerDiagnose(program);
+  registerLsuv(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import { fail } from '../errors.js';
 import { erfinvF32, erfinvF64 } from '../rng/erfinv.js';
 import { uniformF32, uniformF64, uniformSumIsExact } from '../rng/kernels.js';
-import { erf } from '../rng/libm64.js';
+import { normCdf } from '../math/erf.js';
 import { wasmTruncNormalF32 } from '../rng/wasm/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type RandomOptions, checkFloatTensor, checkNumberArg, checkOptions, resolveGenerator } from './common.js';
@@ -20,22 +20,8 @@ export interface TruncNormalOptions extends RandomOptions {
 /** Probability mass below which the truncation interval is rejected: the samples would all sit at a bound. */
 export const TRUNC_NORMAL_MIN_MASS = 1e-6;
 
-/**
- * Φ(x), the standard normal CDF, as PyTorch computes it in Python doubles: (1 + erf(x / sqrt(2))) / 2, with glibc's
- * `erf` bit for bit (Python's `math.erf` calls it; src/rng/libm64.ts) so the uniform bounds of truncNormal_ match
- * PyTorch's exactly.
- *
- * @param x any number.
- * @returns Φ(x) in [0, 1].
- *
- * @example
- * ```ts
- * normCdf(2); // 0.9772498680518208
- * ```
- */
-export function normCdf(x: number): number {
-  return (1 + erf(x / Math.SQRT2)) / 2;
-}
+/** Φ(x), the standard normal CDF, as PyTorch's `trunc_normal_` computes it (see ../math/erf.ts). */
+export { normCdf };
 
 /**
  * Fills `tensor` with values from a normal distribution N(mean, std²) truncated to [a, b], in place; PyTorch's

@@ -20,7 +20,16 @@ export const erf: (x: number) => number = glibcErf;
  */
 export const erfc: (x: number) => number = glibcErfc;
 
-/** Φ(x), the standard normal CDF, as PyTorch's `trunc_normal_` computes it in Python: (1 + erf(x/√2)) / 2. */
+/**
+ * Φ(x), the standard normal CDF, as PyTorch's `trunc_normal_` computes it in Python doubles: (1 + erf(x/√2)) / 2,
+ * with glibc's `erf` bit for bit (Python's `math.erf` calls it), so the uniform bounds of truncNormal_ match
+ * PyTorch's exactly.
+ *
+ * @example
+ * ```ts
+ * normCdf(2); // 0.9772498680518208
+ * ```
+ */
 export function normCdf(x: number): number {
   return (1 + glibcErf(x / Math.SQRT2)) / 2;
 }

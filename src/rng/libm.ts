@@ -40,10 +40,12 @@
  * Implementation notes: float32 arithmetic is emulated with `Math.fround`
  * around each double operation (exact for +, -, *, / because binary64 has more
  * than 2*24+2 bits of precision, so the double rounding is innocuous). Fused
- * multiply-adds are emulated with the private, correctly rounded {@link fma64}.
+ * multiply-adds use initkit's correctly rounded double fma ({@link fma64}, ./fma.ts).
  *
  * @module
  */
+
+import { fma64 } from './fma.js';
 
 // ---------------------------------------------------------------------------
 // Bit-level helpers
@@ -76,73 +78,6 @@ function f64FromHex(hex: string): number {
   U64W[HI] = parseInt(hex.slice(0, 8), 16);
   U64W[LO] = parseInt(hex.slice(8, 16), 16);
   return F64[0]!;
-}
-
-// ---------------------------------------------------------------------------
-// Correctly rounded binary64 fused multiply-add (private)
-// ---------------------------------------------------------------------------
-
-/** Veltkamp splitting constant 2^27 + 1. */
-const SPLITTER = 134217729;
-
-/**
- * Correctly rounded (round-to-nearest-even) `a * b + c` in binary64, i.e. what
- * an x86 `vfmadd*sd` instruction computes.
- *
- * Algorithm: Boldo & Melquiond, "Emulation of FMA and correctly rounded sums:
- * proved algorithms using rounding to odd" (IEEE TC 57(4), 2008), Algorithm
- * 5.4: `(uh, ul) = TwoProduct(a, b)` (Dekker/Veltkamp), `(th, tl) =
- * TwoSum(c, uh)`, `v = RO(tl + ul)` (round to odd), result `RN(th + v)`.
- *
- * Validity: exact as long as nothing overflows (|a|, |b| < 2^995) and the
- * Veltkamp halves' products do not underflow (|a*b| either 0 or well above
- * 2^-960). Every call in this module has |a|, |b| < 2^13, |c| <= 0x1.8p52 and
- * |a*b| either 0 or > 2^-310, far inside that range; non-finite arguments
- * never reach it. (Also checked against C `fma` on 2*10^7 random and
- * in-context triples.)
- */
-function fma64(a: number, b: number, c: number): number {
-  const p = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  // Exact rounding error of the product: a*b = p + pe exactly.
-  const pe = ah * bh - p + ah * bl + al * bh + al * bl;
-  if (pe === 0) return p + c; // product exact: a single rounding remains
-  // TwoSum(p, c): p + c = s + se exactly.
-  const s = p + c;
-  const bv = s - p;
-  const se = p - (s - bv) + (c - bv);
-  // v = RO(se + pe): round to nearest, then if inexact and the significand is
-  // even, step one ulp towards the exact value (the odd neighbour).
-  let v = se + pe;
-  const bw = v - se;
-  const ve = se - (v - bw) + (pe - bw);
-  if (ve !== 0) {
-    F64[0] = v;
-    let lo = U64W[LO]!;
-    if ((lo & 1) === 0) {
-      let hi = U64W[HI]!;
-      // v !== 0 here (an exact zero sum has no error). Same sign as the error:
-      // increase the magnitude, otherwise decrease it.
-      if (v > 0 === ve > 0) {
-        lo = (lo + 1) >>> 0;
-        if (lo === 0) hi = (hi + 1) >>> 0;
-      } else if (lo === 0) {
-        lo = 0xffffffff;
-        hi = (hi - 1) >>> 0;
-      } else {
-        lo = lo - 1;
-      }
-      U64W[LO] = lo;
-      U64W[HI] = hi;
-      v = F64[0]!;
-    }
-  }
-  return s + v;
 }
 
 // ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@
  *
  * @module
  */
-import { fma64 as fmaWide } from './fma.js';
+import { fma64 } from './fma.js';
 
 // ---------------------------------------------------------------------------
 // Bit-level helpers
@@ -73,86 +73,14 @@ const POW2 = new Float64Array(2201);
 for (let q = -1100; q <= 1100; q++) POW2[q + 1100] = 2 ** q;
 
 // ---------------------------------------------------------------------------
-// Fused multiply-add (private)
+// Fused multiply-add: the one exact double fma of initkit (./fma.ts), re-exported for the tests and scripts
 // ---------------------------------------------------------------------------
 
-/** Veltkamp splitting constant 2^27 + 1. */
+/** Veltkamp splitting constant 2^27 + 1 (for the exact products of the sin/cos reduction). */
 const SPLITTER = 134217729;
-/** 2^-900 and 2^900: inside these product magnitudes the error-free transformations below are exact. */
-const FMA_TINY = 2 ** -900;
-const FMA_HUGE = 2 ** 900;
 
-/**
- * {@link fma} outside the range of its error-free transformations: an infinite addend with finite factors is the
- * result even when `a·b` overflows (IEEE 754 fusedMultiplyAdd computes the product exactly); everything else is the
- * general {@link fmaWide} of ./fma.ts (zero factors, huge or tiny products via BigInt, non-finite operands).
- */
-function fmaOutside(a: number, b: number, c: number): number {
-  if ((c === Infinity || c === -Infinity) && Number.isFinite(a) && Number.isFinite(b)) return c;
-  return fmaWide(a, b, c);
-}
-
-/**
- * Correctly rounded `a * b + c` in binary64 (round to nearest even), i.e. what x86 `vfmadd*sd` computes.
- *
- * Algorithm: `a·b = p + pe` exactly (Dekker's TwoProduct with Veltkamp splitting), `p + c = s + se` exactly (Knuth's
- * TwoSum), `v = RN(se + pe)` with its exact error `ve`, and `r = RN(s + v)`. As in Boldo & Melquiond ("Emulation of
- * FMA and correctly rounded sums: proved algorithms using rounding to odd", IEEE Trans. Computers 57(4), 2008) the
- * only hazard is the double rounding of `se + pe`; it can change the result only when `s + v` is exactly halfway
- * between two doubles (|v| is below 2 ulp(s) whenever `ve` is non-zero, so no other rounding boundary lies within
- * |ve| of `s + v`). That tie is detected exactly (`s + v = r + w` by TwoSum; a tie is `r + 2w` being the
- * neighbour of r) and resolved by the sign of `ve`. This replaces Boldo–Melquiond's round-to-odd bit manipulation
- * with a few flops, which keeps the function small enough for V8 to inline (no boxed doubles in the callers).
- * The error-free transformations are exact while 2^-900 < |a|, |b|, |a·b| < 2^900 and |c| < 2^900, which holds at
- * every call site in this module with a non-zero product (|a|, |b| < 2^60 and |c| < 2^61 there); anything else
- * (zero factors, tiny, huge or non-finite operands) goes to {@link fmaOutside}, so the function is correct for all
- * inputs. Exported for the tests
- * (tests/rng/libm64.test.ts, scripts/check-libm64.mjs compare it with the hardware `fma` on near-midpoint triples).
- *
- * @param a the first factor.
- * @param b the second factor.
- * @param c the addend.
- * @returns RN(a·b + c).
- *
- * @example
- * ```ts
- * fma(0.1, 10, -1); // 5.551115123125783e-17 (the exact rounding error of 0.1 * 10)
- * ```
- */
-export function fma(a: number, b: number, c: number): number {
-  const p = a * b;
-  const ap = p < 0 ? -p : p;
-  const aa = a < 0 ? -a : a;
-  const ab = b < 0 ? -b : b;
-  const ac = c < 0 ? -c : c;
-  if (!(ap > FMA_TINY && ap < FMA_HUGE && aa > FMA_TINY && aa < FMA_HUGE && ab > FMA_TINY && ab < FMA_HUGE && ac < FMA_HUGE)) {
-    return fmaOutside(a, b, c);
-  }
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  // Exact rounding error of the product: a*b = p + pe.
-  const pe = ah * bh - p + ah * bl + al * bh + al * bl;
-  if (pe === 0) return p + c; // exact product: a single rounding remains
-  // TwoSum(p, c) = s + se; TwoSum(se, pe) = v + ve.
-  const s = p + c;
-  let z = s - p;
-  const se = p - (s - z) + (c - z);
-  const v = se + pe;
-  z = v - se;
-  const ve = se - (v - z) + (pe - z);
-  const r = s + v;
-  if (ve === 0) return r;
-  // TwoSum(s, v) = r + w; s + v is a tie exactly when r + 2w is r's neighbour.
-  z = r - s;
-  const w = s - (r - z) + (v - z);
-  const w2 = w + w;
-  if (w === 0 || r + w2 - r !== w2) return r;
-  return w > 0 === ve > 0 ? r + w2 : r;
-}
+/** Correctly rounded `a * b + c` in binary64 (x86 `vfmadd*sd`): {@link fma64} of ./fma.ts. */
+export const fma: (a: number, b: number, c: number) => number = fma64;
 
 // ---------------------------------------------------------------------------
 // exp
@@ -263,9 +191,9 @@ const TWO_M1022 = 2 ** -1022;
  * `tmp = T + r + r²(C2 + r C3) + r⁴(C4 + r C5)`.
  *
  * FMA contractions in `__ieee754_exp_fma` (from the disassembly):
- * `kd = fma(x, InvLn2N, Shift)`; `r = fma(kd, NegLn2loN, fma(kd, NegLn2hiN, x))`;
- * `tmp = fma(r²·r², fma(r, C5, C4), fma(fma(r, C3, C2), r², T + r))`; result `fma(scale, tmp, scale)`.
- * Special cases (|x| >= 512, `specialcase`): for k > 0 `0x1p1009 · fma(scale', tmp, scale')` with
+ * `kd = fma64(x, InvLn2N, Shift)`; `r = fma64(kd, NegLn2loN, fma64(kd, NegLn2hiN, x))`;
+ * `tmp = fma64(r²·r², fma64(r, C5, C4), fma64(fma64(r, C3, C2), r², T + r))`; result `fma64(scale, tmp, scale)`.
+ * Special cases (|x| >= 512, `specialcase`): for k > 0 `0x1p1009 · fma64(scale', tmp, scale')` with
  * scale' = scale·2^-1009; for k < 0 `scale'·tmp` is rounded on its own, `y = scale' + scale'·tmp` with
  * scale' = scale·2^1022, and below 1 the result is re-rounded as `((1 + y) + lo) - 1` before the final `· 0x1p-1022`
  * (so subnormal results are rounded once). |x| < 2^-54: `1 + x`; x >= 1024: +Infinity; x <= -1024: +0;
@@ -295,20 +223,20 @@ export function exp(x: number): number {
     special = true; // 512 <= |x| < 1024
   }
   // kd = (z + shift) with z = InvLn2N * x contracted into one fma; k = kd - shift is an exact integer.
-  const k = fma(x, EXP_INVLN2N, EXP_SHIFT) - EXP_SHIFT;
-  const r = fma(k, EXP_NEGLN2LON, fma(k, EXP_NEGLN2HIN, x));
+  const k = fma64(x, EXP_INVLN2N, EXP_SHIFT) - EXP_SHIFT;
+  const r = fma64(k, EXP_NEGLN2LON, fma64(k, EXP_NEGLN2HIN, x));
   const idx = k & 127; // ki % 128 of the two's complement ki
   const e = k >> 7; // the exponent added to H[idx]'s by `ki << 45`
   const r2 = r * r;
-  const tmp = fma(r2 * r2, fma(r, EXP_C5, EXP_C4), fma(fma(r, EXP_C3, EXP_C2), r2, EXP_TAIL[idx]! + r));
+  const tmp = fma64(r2 * r2, fma64(r, EXP_C5, EXP_C4), fma64(fma64(r, EXP_C3, EXP_C2), r2, EXP_TAIL[idx]! + r));
   const h = EXP_SCALE[idx]!;
   if (!special) {
     const scale = h * POW2[e + 1100]!;
-    return fma(scale, tmp, scale);
+    return fma64(scale, tmp, scale);
   }
   if (k > 0) {
     const scale = h * POW2[e - 1009 + 1100]!;
-    return TWO_P1009 * fma(scale, tmp, scale);
+    return TWO_P1009 * fma64(scale, tmp, scale);
   }
   const scale = h * POW2[e + 1022 + 1100]!;
   const st = scale * tmp;
@@ -435,12 +363,12 @@ const TWO_P52 = 2 ** 52;
  * [1 - 2^-4, 1 + 0x1.09p-4) use a degree-12 polynomial in `r = x - 1` with `r + B0 r²` evaluated in extra precision.
  *
  * FMA contractions in `__ieee754_log_fma` (from the disassembly):
- * - main path: `r = fma(z, invc, -1)` (`__FP_FAST_FMA` branch of the source), `w = fma(k, Ln2hi, logc)`,
- *   `hi = w + r`, `lo = fma(k, Ln2lo, (w - hi) + r)`,
- *   `y = fma(r·r², fma(fma(r, A4, A3), r², fma(r, A2, A1)), fma(r², A0, lo)) + hi`;
- * - near 1: `q = fma(fma(fma(fma(r3, B10, fma(r2, B9, fma(r, B8, B7))), r3, fma(r2, B6, fma(r, B5, B4))), r3,
- *   fma(r2, B3, fma(r, B2, B1)))`, `rhi = r + r·2^27 - r·2^27`, `hi = r + rhi²·B0` and `lo = (r - hi) + rhi²·B0`
- *   (fused, but exact products), `lo = fma(B0·rlo, rhi + r, lo)`, result `fma(q, r³, lo) + hi`.
+ * - main path: `r = fma64(z, invc, -1)` (`__FP_FAST_FMA` branch of the source), `w = fma64(k, Ln2hi, logc)`,
+ *   `hi = w + r`, `lo = fma64(k, Ln2lo, (w - hi) + r)`,
+ *   `y = fma64(r·r², fma64(fma64(r, A4, A3), r², fma64(r, A2, A1)), fma64(r², A0, lo)) + hi`;
+ * - near 1: `q = fma64(fma64(fma64(fma64(r3, B10, fma64(r2, B9, fma64(r, B8, B7))), r3, fma64(r2, B6, fma64(r, B5, B4))), r3,
+ *   fma64(r2, B3, fma64(r, B2, B1)))`, `rhi = r + r·2^27 - r·2^27`, `hi = r + rhi²·B0` and `lo = (r - hi) + rhi²·B0`
+ *   (fused, but exact products), `lo = fma64(B0·rlo, rhi + r, lo)`, result `fma64(q, r³, lo) + hi`.
  * Special cases: log(1) = +0, log(±0) = -Infinity, log(+Infinity) = +Infinity, x < 0 or NaN -> NaN; subnormal x is
  * scaled by 2^52 first.
  *
@@ -464,10 +392,10 @@ export function log(x: number): number {
     const r = x - 1;
     const r2 = r * r;
     const r3 = r * r2;
-    const p1 = fma(r2, LOG_B3, fma(r, LOG_B2, LOG_B1));
-    const p2 = fma(r2, LOG_B6, fma(r, LOG_B5, LOG_B4));
-    const p3 = fma(r3, LOG_B10, fma(r2, LOG_B9, fma(r, LOG_B8, LOG_B7)));
-    const q = fma(fma(p3, r3, p2), r3, p1);
+    const p1 = fma64(r2, LOG_B3, fma64(r, LOG_B2, LOG_B1));
+    const p2 = fma64(r2, LOG_B6, fma64(r, LOG_B5, LOG_B4));
+    const p3 = fma64(r3, LOG_B10, fma64(r2, LOG_B9, fma64(r, LOG_B8, LOG_B7)));
+    const q = fma64(fma64(p3, r3, p2), r3, p1);
     // rhi = r + w - w with w = r * 2^27 (exact products, so the fused forms in the binary round the same).
     const w = r * TWO_P27;
     const rhi = r + w - w;
@@ -475,8 +403,8 @@ export function log(x: number): number {
     const hw = rhi * rhi * LOG_B0; // B0 = -0.5: exact scaling of the rounded square
     const h = r + hw;
     let l = r - h + hw;
-    l = fma(LOG_B0 * rlo, rhi + r, l);
-    return fma(q, r3, l) + h;
+    l = fma64(LOG_B0 * rlo, rhi + r, l);
+    return fma64(q, r3, l) + h;
   }
   if (hi < 0x00100000 || hi >= 0x7ff00000) {
     // x < 2^-1022 (including negative x), or inf or nan.
@@ -493,12 +421,12 @@ export function log(x: number): number {
   const i = (tmp >>> 13) & 127;
   const k = tmp >> 20;
   const z = fromWords(hi - (tmp & 0xfff00000), lo);
-  const r = fma(z, LOG_INVC[i]!, -1);
-  const w = fma(k, LOG_LN2HI, LOG_LOGC[i]!);
+  const r = fma64(z, LOG_INVC[i]!, -1);
+  const w = fma64(k, LOG_LN2HI, LOG_LOGC[i]!);
   const h = w + r;
-  const l = fma(k, LOG_LN2LO, w - h + r);
+  const l = fma64(k, LOG_LN2LO, w - h + r);
   const r2 = r * r;
-  return fma(r * r2, fma(fma(r, LOG_A4, LOG_A3), r2, fma(r, LOG_A2, LOG_A1)), fma(r2, LOG_A0, l)) + h;
+  return fma64(r * r2, fma64(fma64(r, LOG_A4, LOG_A3), r2, fma64(r, LOG_A2, LOG_A1)), fma64(r2, LOG_A0, l)) + h;
 }
 
 // ---------------------------------------------------------------------------
@@ -526,9 +454,9 @@ const TWO_THIRDS = fromHex('3fe5555555555555');
  * `hfsq = f²/2` and a degree-7 polynomial R; then `k·ln2_hi + (... + k·ln2_lo + c)`.
  *
  * FMA contractions in `__log1p_fma` (from the disassembly):
- * `R = fma(z⁶, fma(z, Lp7, Lp6), fma(z⁴, fma(z, Lp5, Lp4), fma(z, Lp1, z²·fma(z, Lp3, Lp2))))` (z = s², z⁶ = z²·z⁴);
- * `k·ln2_lo + c` -> `fma(k, ln2_lo, c)`; the final `k·ln2_hi - (...)` -> `fms(k, ln2_hi, ...)`; on the |f| < 2^-20
- * path `1 - (2/3)f` -> `fma(-f, 2/3, 1)` and `k·ln2_hi + c'` -> `fma(k, ln2_hi, c')`. `s·(hfsq + R)` is rounded
+ * `R = fma64(z⁶, fma64(z, Lp7, Lp6), fma64(z⁴, fma64(z, Lp5, Lp4), fma64(z, Lp1, z²·fma64(z, Lp3, Lp2))))` (z = s², z⁶ = z²·z⁴);
+ * `k·ln2_lo + c` -> `fma64(k, ln2_lo, c)`; the final `k·ln2_hi - (...)` -> `fms(k, ln2_hi, ...)`; on the |f| < 2^-20
+ * path `1 - (2/3)f` -> `fma64(-f, 2/3, 1)` and `k·ln2_hi + c'` -> `fma64(k, ln2_hi, c')`. `s·(hfsq + R)` is rounded
  * on its own (its two uses are in different branches).
  * Special cases: log1p(-1) = -Infinity, x < -1 or NaN -> NaN, log1p(+Infinity) = +Infinity; |x| < 2^-54 returns x;
  * |x| < 2^-29 returns `x - x²/2`.
@@ -600,21 +528,21 @@ export function log1p(x: number): number {
     // |f| < 2^-20
     if (f === 0) {
       if (k === 0) return 0;
-      return fma(k, LOG1P_LN2_HI, fma(k, LOG1P_LN2_LO, c));
+      return fma64(k, LOG1P_LN2_HI, fma64(k, LOG1P_LN2_LO, c));
     }
-    const R = hfsq * fma(-f, TWO_THIRDS, 1);
+    const R = hfsq * fma64(-f, TWO_THIRDS, 1);
     if (k === 0) return f - R;
-    return fma(k, LOG1P_LN2_HI, -(R - fma(k, LOG1P_LN2_LO, c) - f));
+    return fma64(k, LOG1P_LN2_HI, -(R - fma64(k, LOG1P_LN2_LO, c) - f));
   }
   const s = f / (2 + f);
   const z = s * s;
   const z2 = z * z;
   const z4 = z2 * z2;
   const z6 = z2 * z4;
-  const R = fma(z6, fma(z, LP7, LP6), fma(z4, fma(z, LP5, LP4), fma(z, LP1, z2 * fma(z, LP3, LP2))));
+  const R = fma64(z6, fma64(z, LP7, LP6), fma64(z4, fma64(z, LP5, LP4), fma64(z, LP1, z2 * fma64(z, LP3, LP2))));
   const p = (R + hfsq) * s;
   if (k === 0) return f - (hfsq - p);
-  return fma(k, LOG1P_LN2_HI, -(hfsq - (p + fma(k, LOG1P_LN2_LO, c)) - f));
+  return fma64(k, LOG1P_LN2_HI, -(hfsq - (p + fma64(k, LOG1P_LN2_LO, c)) - f));
 }
 
 // ---------------------------------------------------------------------------
@@ -766,16 +694,16 @@ const TOINT = fromHex('4338000000000000');
 /**
  * `do_sin(x, dx)` of s_sin.c as `__sin_fma`/`__cos_fma`/`__sincos_fma` compile it: sin(x + dx) for |x| < 0.855469.
  * Contractions (identical at every inlined call site): Taylor branch (|x| < 0.126)
- * `x + fma(x², fms(P(x²), x, dx/2), dx)` with `P = fma(xx, fma(xx, fma(xx, fma(xx, s5, s4), s3), s2), s1)`; table
- * branch `s = x' + fma(x'·xx, fma(xx, sn5, sn3), dx)`, `c = fma(x', dx, xx·fma(xx, fma(xx, cs6, cs4), cs2))`,
- * `cor = fma(s, cs, fnma(c, sn, fma(s, ccs, ssn)))`, result `copysign(sn + cor, x)`.
+ * `x + fma64(x², fms(P(x²), x, dx/2), dx)` with `P = fma64(xx, fma64(xx, fma64(xx, fma64(xx, s5, s4), s3), s2), s1)`; table
+ * branch `s = x' + fma64(x'·xx, fma64(xx, sn5, sn3), dx)`, `c = fma64(x', dx, xx·fma64(xx, fma64(xx, cs6, cs4), cs2))`,
+ * `cor = fma64(s, cs, fnma(c, sn, fma64(s, ccs, ssn)))`, result `copysign(sn + cor, x)`.
  */
 function doSin(x: number, dx: number): number {
   const ax = x < 0 ? -x : x;
   if (ax < 0.126) {
     const xx = x * x;
-    const p = fma(xx, fma(xx, fma(xx, fma(xx, S5, S4), S3), S2), S1);
-    return x + fma(xx, fma(p, x, -(0.5 * dx)), dx);
+    const p = fma64(xx, fma64(xx, fma64(xx, fma64(xx, S5, S4), S3), S2), S1);
+    return x + fma64(xx, fma64(p, x, -(0.5 * dx)), dx);
   }
   if (x <= 0) dx = -dx;
   const u = BIG + ax;
@@ -783,18 +711,18 @@ function doSin(x: number, dx: number): number {
   const k = t * 512; // (t * 128) << 2: the table row of round(|x| * 128)
   const xr = ax - t;
   const xx = xr * xr;
-  const s = xr + fma(xr * xx, fma(xx, SN5, SN3), dx);
-  const c = fma(xr, dx, xx * fma(xx, fma(xx, CS6, CS4), CS2));
+  const s = xr + fma64(xr * xx, fma64(xx, SN5, SN3), dx);
+  const c = fma64(xr, dx, xx * fma64(xx, fma64(xx, CS6, CS4), CS2));
   const sn = SINCOS_TAB[k]!;
-  const cor = fma(s, SINCOS_TAB[k + 2]!, fma(-c, sn, fma(s, SINCOS_TAB[k + 3]!, SINCOS_TAB[k + 1]!)));
+  const cor = fma64(s, SINCOS_TAB[k + 2]!, fma64(-c, sn, fma64(s, SINCOS_TAB[k + 3]!, SINCOS_TAB[k + 1]!)));
   const res = sn + cor;
   return x < 0 ? -res : res;
 }
 
 /**
  * `do_cos(x, dx)` of s_sin.c as compiled in the FMA variants: cos(x + dx) for |x| < 0.855469.
- * `x' = (|x| - t) + dx` (dx negated for x < 0), `s = fma(x'·xx, fma(xx, sn5, sn3), x')`,
- * `c = xx·fma(xx, fma(xx, cs6, cs4), cs2)`, `cor = fnma(s, sn, fnma(c, cs, fnma(s, ssn, ccs)))`, result `cs + cor`.
+ * `x' = (|x| - t) + dx` (dx negated for x < 0), `s = fma64(x'·xx, fma64(xx, sn5, sn3), x')`,
+ * `c = xx·fma64(xx, fma64(xx, cs6, cs4), cs2)`, `cor = fnma(s, sn, fnma(c, cs, fnma(s, ssn, ccs)))`, result `cs + cor`.
  */
 function doCos(x: number, dx: number): number {
   let ax = x;
@@ -807,10 +735,10 @@ function doCos(x: number, dx: number): number {
   const k = t * 512;
   const xr = ax - t + dx;
   const xx = xr * xr;
-  const s = fma(xr * xx, fma(xx, SN5, SN3), xr);
-  const c = xx * fma(xx, fma(xx, CS6, CS4), CS2);
+  const s = fma64(xr * xx, fma64(xx, SN5, SN3), xr);
+  const c = xx * fma64(xx, fma64(xx, CS6, CS4), CS2);
   const cs = SINCOS_TAB[k + 2]!;
-  const cor = fma(-s, SINCOS_TAB[k]!, fma(-c, cs, fma(-s, SINCOS_TAB[k + 1]!, SINCOS_TAB[k + 3]!)));
+  const cor = fma64(-s, SINCOS_TAB[k]!, fma64(-c, cs, fma64(-s, SINCOS_TAB[k + 1]!, SINCOS_TAB[k + 3]!)));
   return cs + cor;
 }
 
@@ -820,17 +748,17 @@ let redDa = 0;
 
 /**
  * `reduce_sincos` of s_sin.c (|x| < 105414350): x = n·π/2 + (a + da) with a 136-bit π/2 in four parts; returns
- * n mod 4, leaves a, da in {@link redA}, {@link redDa}. FMA build: `t = fma(x, hpinv, toint)`, `xn = t - toint`,
+ * n mod 4, leaves a, da in {@link redA}, {@link redDa}. FMA build: `t = fma64(x, hpinv, toint)`, `xn = t - toint`,
  * `y = fnma(xn, mp2, fnma(xn, mp1, x))`, `t2 = fnma(xn, pp3, y)`, `db = fnma(xn, pp3, y - t2)`,
  * `b = fnma(xn, pp4, t2)`, `db += fnma(xn, pp4, t2 - b)`.
  */
 function reduceSincos(x: number): number {
-  const xn = fma(x, HPINV, TOINT) - TOINT;
-  const y = fma(-xn, MP2, fma(-xn, MP1, x));
-  const t2 = fma(-xn, PP3, y);
-  let db = fma(-xn, PP3, y - t2);
-  const b = fma(-xn, PP4, t2);
-  db += fma(-xn, PP4, t2 - b);
+  const xn = fma64(x, HPINV, TOINT) - TOINT;
+  const y = fma64(-xn, MP2, fma64(-xn, MP1, x));
+  const t2 = fma64(-xn, PP3, y);
+  let db = fma64(-xn, PP3, y - t2);
+  const b = fma64(-xn, PP4, t2);
+  db += fma64(-xn, PP4, t2 - b);
   redA = b;
   redDa = db;
   return xn & 3;
