@@ -18,6 +18,15 @@ beforeAll(async () => {
   }
 });
 
+interface InitializerLike {
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+}
+/** A layer's initializer (TF.js keeps them private): `field` is e.g. 'kernelInitializer'. */
+function initializerOf(layer: unknown, field: string): InitializerLike {
+  return (layer as Record<string, InitializerLike>)[field]!;
+}
+
 function moments(xs: Float32Array | Int32Array | Uint8Array): { std: number; max: number; mean: number } {
   let m = 0;
   for (const x of xs) m += x;
@@ -46,9 +55,9 @@ describe('tfjs preset vs real TF.js layers', () => {
   it('dense: glorotNormal truncated without correction', async () => {
     if (tf === null) return void process.stderr.write('TF.js not installed: tfjs comparison SKIPPED\n');
     const probe = tf.layers.dense({ units: 4, inputShape: [3] });
-    expect(probe.kernelInitializer.getClassName()).toBe('VarianceScaling');
-    expect(probe.kernelInitializer.getConfig()).toMatchObject({ scale: 1, mode: 'fanAvg', distribution: 'normal' });
-    expect(probe.biasInitializer.getClassName()).toBe('Zeros');
+    expect(initializerOf(probe, 'kernelInitializer').getClassName()).toBe('VarianceScaling');
+    expect(initializerOf(probe, 'kernelInitializer').getConfig()).toMatchObject({ scale: 1, mode: 'fanAvg', distribution: 'normal' });
+    expect(initializerOf(probe, 'biasInitializer').getClassName()).toBe('Zeros');
     const layer = tf.layers.dense({ units: 256, inputShape: [128], kernelInitializer: tf.initializers.glorotNormal({ seed: 11 }) });
     const model = tf.sequential({ layers: [layer] });
     const [kernel, bias] = model.getWeights();
@@ -62,7 +71,7 @@ describe('tfjs preset vs real TF.js layers', () => {
   it('conv2d with TF.js default initializer: channels-last fans', async () => {
     if (tf === null) return;
     const layer = tf.layers.conv2d({ filters: 64, kernelSize: 3, inputShape: [8, 8, 32], kernelInitializer: tf.initializers.glorotNormal({ seed: 12 }) });
-    expect(tf.layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [4, 4, 1] }).kernelInitializer.getConfig()).toMatchObject({ mode: 'fanAvg', distribution: 'normal' });
+    expect(initializerOf(tf.layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [4, 4, 1] }), 'kernelInitializer').getConfig()).toMatchObject({ mode: 'fanAvg', distribution: 'normal' });
     const model = tf.sequential({ layers: [layer] });
     const real = moments(await model.getWeights()[0]!.data() as Float32Array);
     checkClose(real, ourPlan({ type: 'Conv2d', args: [32, 64, 3] }, 'weight'), 9 * 32 * 64);
@@ -71,7 +80,7 @@ describe('tfjs preset vs real TF.js layers', () => {
   it('embedding: U(-0.05, 0.05)', async () => {
     if (tf === null) return;
     const def = tf.layers.embedding({ inputDim: 5, outputDim: 2 });
-    expect(def.embeddingsInitializer.getConfig()).toMatchObject({ minval: -0.05, maxval: 0.05 });
+    expect(initializerOf(def, 'embeddingsInitializer').getConfig()).toMatchObject({ minval: -0.05, maxval: 0.05 });
     const model = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 500, outputDim: 64, inputLength: 4, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 13 }) })] });
     const real = moments(await model.getWeights()[0]!.data() as Float32Array);
     checkClose(real, ourPlan({ type: 'Embedding', args: [500, 64] }, 'weight'), 500 * 64);
@@ -79,9 +88,9 @@ describe('tfjs preset vs real TF.js layers', () => {
 
   it('lstm: glorotNormal kernel, orthogonal recurrent, biases 0 (unitForgetBias off)', async () => {
     if (tf === null) return;
-    const cell = (tf.layers.lstm({ units: 4, inputShape: [2, 3] }) as unknown as { cell: { kernelInitializer: { getClassName(): string }; recurrentInitializer: { getClassName(): string }; unitForgetBias?: boolean } }).cell;
-    expect(cell.kernelInitializer.getClassName()).toBe('VarianceScaling');
-    expect(cell.recurrentInitializer.getClassName()).toBe('Orthogonal');
+    const cell = (tf.layers.lstm({ units: 4, inputShape: [2, 3] }) as unknown as { cell: { unitForgetBias?: boolean } }).cell;
+    expect(initializerOf(cell, 'kernelInitializer').getClassName()).toBe('VarianceScaling');
+    expect(initializerOf(cell, 'recurrentInitializer').getClassName()).toBe('Orthogonal');
     expect(cell.unitForgetBias ?? false).toBe(false);
     const model = tf.sequential({
       layers: [
