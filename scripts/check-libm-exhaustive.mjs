@@ -24,8 +24,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { buildDumper, buildPort, glibcVersion } from './libm-tools.mjs';
 
 const FNS = ['erff', 'expf', 'logf'];
 
@@ -63,17 +64,11 @@ function parseArgs(argv) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'libm-check-'));
   try {
-    const dumper = path.join(tmp, 'libm_dump');
-    execFileSync('cc', ['-O2', '-fno-builtin', '-o', dumper, path.join(root, 'scripts/libm_dump.c'), '-lm'], { stdio: 'inherit' });
-    execFileSync(path.join(root, 'node_modules/.bin/tsc'), [
-      '--target', 'ES2022', '--module', 'ES2022', '--moduleResolution', 'bundler', '--strict',
-      '--noUncheckedIndexedAccess', '--skipLibCheck', '--outDir', path.join(tmp, 'js'), path.join(root, 'src/rng/libm.ts'),
-    ], { stdio: 'inherit' });
-    const moduleUrl = pathToFileURL(path.join(tmp, 'js', 'libm.js')).href;
-    const glibc = execFileSync('ldd', ['--version']).toString().split('\n')[0];
+    const dumper = buildDumper(tmp, 'libm_dump');
+    const moduleUrl = buildPort(tmp, 'libm');
+    const glibc = glibcVersion();
     process.stdout.write(`glibc: ${glibc}\nrange: [0x${opts.start.toString(16)}, 0x${opts.end.toString(16)}), functions: ${opts.fns.join(', ')}, workers: ${opts.workers}\n`);
 
     let exitCode = 0;

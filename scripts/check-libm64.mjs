@@ -39,6 +39,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { buildDumper, buildPort, glibcVersion } from './libm-tools.mjs';
 
 export const FNS = ['exp', 'log', 'log1p', 'sin', 'cos', 'sincos', 'erf', 'erfc', 'fma'];
 const CHUNK = 1 << 20;
@@ -313,17 +314,11 @@ function parseArgs(argv) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'libm64-check-'));
   try {
-    const dumper = path.join(tmp, 'libm64_dump');
-    execFileSync('cc', ['-O2', '-fno-builtin', '-o', dumper, path.join(root, 'scripts/libm64_dump.c'), '-lm'], { stdio: 'inherit' });
-    execFileSync(path.join(root, 'node_modules/.bin/tsc'), [
-      '--target', 'ES2022', '--module', 'ES2022', '--moduleResolution', 'bundler', '--strict',
-      '--noUncheckedIndexedAccess', '--skipLibCheck', '--outDir', path.join(tmp, 'js'), path.join(root, 'src/rng/libm64.ts'),
-    ], { stdio: 'inherit' });
-    const moduleUrl = pathToFileURL(path.join(tmp, 'js', 'libm64.js')).href;
-    const glibc = execFileSync('sh', ['-c', 'ldd --version | head -1']).toString().trim();
+    const dumper = buildDumper(tmp, 'libm64_dump');
+    const moduleUrl = buildPort(tmp, 'libm64');
+    const glibc = glibcVersion();
     process.stdout.write(`glibc: ${glibc}\nfunctions: ${opts.fns.join(', ')}; scale ${opts.scale}; seed ${opts.seed}; workers ${opts.workers}\n`);
 
     let total = 0;

@@ -19,34 +19,16 @@
  * Each case is [inputBitsHex, outputBitsHex] (8 lowercase hex digits).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT as root, buildDumper, dumperCompiler, option, requireReferenceMachine, writeFixture } from './libm-tools.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const out = path.resolve(root, opt('--out', 'tests/fixtures/libm.json'));
-const perFn = Number(opt('--per-fn', '20000'));
-const seed = Number(opt('--seed', '20240601'));
-const force = args.includes('--force');
-
-const glibc = execFileSync('sh', ['-c', 'ldd --version | head -1']).toString().trim();
-const cpuFlags = (() => {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
-    return new Set((line ?? '').split(/\s+/));
-  } catch {
-    return new Set();
-  }
-})();
-if (!force && (!/GLIBC 2\.36/.test(glibc) || !cpuFlags.has('fma') || !cpuFlags.has('avx2') || process.arch !== 'x64')) {
-  throw new Error(`needs x86-64 glibc 2.36 with AVX2+FMA (got "${glibc}", arch ${process.arch}, fma=${cpuFlags.has('fma')}, avx2=${cpuFlags.has('avx2')}); use --force to override`);
-}
+const out = path.resolve(root, option(args, '--out', 'tests/fixtures/libm.json'));
+const perFn = Number(option(args, '--per-fn', '20000'));
+const seed = Number(option(args, '--seed', '20240601'));
+const glibc = requireReferenceMachine(args.includes('--force'));
 
 // mulberry32: small deterministic PRNG.
 let state = seed >>> 0;
@@ -128,15 +110,14 @@ const focus = {
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'libm-fixtures-'));
 try {
-  const dumper = path.join(tmp, 'libm_dump');
-  const cc = execFileSync('sh', ['-c', 'cc --version | head -1']).toString().trim();
-  execFileSync('cc', ['-O2', '-fno-builtin', '-o', dumper, path.join(root, 'scripts/libm_dump.c'), '-lm'], { stdio: 'inherit' });
+  const compiler = dumperCompiler('libm_dump');
+  const dumper = buildDumper(tmp, 'libm_dump');
   const fixture = {
     generatedBy: {
       command: `node scripts/gen-libm-fixtures.mjs --per-fn ${perFn} --seed ${seed}`,
       glibc,
       cpu: 'x86-64 with AVX2+FMA (libm ifuncs select __expf_fma / __logf_fma)',
-      compiler: `${cc}; cc -O2 -fno-builtin scripts/libm_dump.c -lm`,
+      compiler,
     },
     format: 'per function: array of [inputBits, outputBits], float32 IEEE-754 bit patterns as 8 lowercase hex digits. NaN outputs keep glibc\'s payload; compare them as "is NaN".',
   };
@@ -164,17 +145,8 @@ try {
     fixture[fn] = cases;
     process.stdout.write(`${fn}: ${cases.length} cases (${nEdges} edge cases)\n`);
   }
-  mkdirSync(path.dirname(out), { recursive: true });
-  // One case per line keeps the file diffable.
-  const body = ['{',
-    `  "generatedBy": ${JSON.stringify(fixture.generatedBy)},`,
-    `  "format": ${JSON.stringify(fixture.format)},`,
-    ...['erff', 'expf', 'logf'].map((fn, k) => `  "${fn}": [\n${fixture[fn].map((c) => `    ${JSON.stringify(c)}`).join(',\n')}\n  ]${k < 2 ? ',' : ''}`),
-    '}', ''].join('\n');
-  writeFileSync(out, body);
+  writeFixture(out, fixture, ['erff', 'expf', 'logf']);
   process.stdout.write(`wrote ${path.relative(root, out)}\n`);
-  // Sanity: the file parses.
-  JSON.parse(readFileSync(out, 'utf8'));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -17,38 +17,21 @@
  * digits per binary64.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SETS, edgeCases, hexOf, makeRng } from './check-libm64.mjs';
+import { ROOT as root, buildDumper, dumperCompiler, option, requireReferenceMachine, writeFixture } from './libm-tools.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const out = path.resolve(root, opt('--out', 'tests/fixtures/libm64.json'));
-const seed = Number(opt('--seed', '20240702'));
-const force = args.includes('--force');
+const out = path.resolve(root, option(args, '--out', 'tests/fixtures/libm64.json'));
+const seed = Number(option(args, '--seed', '20240702'));
 
 /** Cases per function (the file stays well under 2 MB). */
 const BUDGET = { exp: 3500, log: 4000, log1p: 4000, sin: 3000, cos: 3000, sincos: 3500, erf: 4000, erfc: 2500, fma: 1500 };
 const FNS = Object.keys(BUDGET);
 
-const glibc = execFileSync('sh', ['-c', 'ldd --version | head -1']).toString().trim();
-const cpuFlags = (() => {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
-    return new Set((line ?? '').split(/\s+/));
-  } catch {
-    return new Set();
-  }
-})();
-if (!force && (!/GLIBC 2\.36/.test(glibc) || !cpuFlags.has('fma') || !cpuFlags.has('avx2') || process.arch !== 'x64')) {
-  throw new Error(`needs x86-64 glibc 2.36 with AVX2+FMA (got "${glibc}", arch ${process.arch}, fma=${cpuFlags.has('fma')}, avx2=${cpuFlags.has('avx2')}); use --force to override`);
-}
+const glibc = requireReferenceMachine(args.includes('--force'));
 
 /** The inputs of one function: arrays of 1 (or 3 for fma) doubles. */
 function inputsFor(fn) {
@@ -87,15 +70,14 @@ function inputsFor(fn) {
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'libm64-fixtures-'));
 try {
-  const dumper = path.join(tmp, 'libm64_dump');
-  const cc = execFileSync('sh', ['-c', 'cc --version | head -1']).toString().trim();
-  execFileSync('cc', ['-O2', '-fno-builtin', '-o', dumper, path.join(root, 'scripts/libm64_dump.c'), '-lm'], { stdio: 'inherit' });
+  const compiler = dumperCompiler('libm64_dump');
+  const dumper = buildDumper(tmp, 'libm64_dump');
   const fixture = {
     generatedBy: {
       command: `node scripts/gen-libm64-fixtures.mjs --seed ${seed}`,
       glibc,
       cpu: 'x86-64 with AVX2+FMA (libm ifuncs select __ieee754_exp_fma, __ieee754_log_fma, __log1p_fma, __sin_fma, __cos_fma, __sincos_fma)',
-      compiler: `${cc}; cc -O2 -fno-builtin scripts/libm64_dump.c -lm`,
+      compiler,
     },
     format:
       'per function: array of [inputBits, outputBits] (sincos: [input, sin, cos]; fma: [a, b, c, fma(a, b, c)]), binary64 IEEE-754 bit patterns as 16 lowercase hex digits. NaN outputs keep glibc\'s payload; compare them as "is NaN".',
@@ -117,16 +99,8 @@ try {
     fixture[fn] = cases;
     process.stdout.write(`${fn}: ${cases.length} cases\n`);
   }
-  mkdirSync(path.dirname(out), { recursive: true });
-  // One case per line keeps the file diffable.
-  const body = ['{',
-    `  "generatedBy": ${JSON.stringify(fixture.generatedBy)},`,
-    `  "format": ${JSON.stringify(fixture.format)},`,
-    ...FNS.map((fn, k) => `  "${fn}": [\n${fixture[fn].map((c) => `    ${JSON.stringify(c)}`).join(',\n')}\n  ]${k < FNS.length - 1 ? ',' : ''}`),
-    '}', ''].join('\n');
-  writeFileSync(out, body);
+  const body = writeFixture(out, fixture, FNS);
   process.stdout.write(`wrote ${path.relative(root, out)} (${(body.length / 1024).toFixed(0)} KiB)\n`);
-  JSON.parse(readFileSync(out, 'utf8'));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -12,7 +12,6 @@ orthogonal_, whose QR bits depend on LAPACK) over shapes 1 x n, n x 1, matrices 
 (see scripts/torch_init_ops.py for the program format). The fixture also carries reference Gaussian moments of
 activations computed with mpmath at 40 digits, for computeGain.
 """
-import json
 import math
 import os
 import sys
@@ -243,23 +242,8 @@ def erf_reference():
 
 def main():
     warnings.filterwarnings('ignore', message='Initializing zero-element tensors is a no-op')
-    env = ops.environment()
-    results = [ops.run_case(c) for c in cases]
-    fixture = {
-        'command': COMMAND,
-        'generated_by': 'scripts/gen_init_fixtures.py with scripts/torch_init_ops.py',
-        'environment': env,
-        'note': 'bits are concatenated hex bit patterns (8 digits per float32/16-bit value via .float(), 16 per '
-                'float64); tensors above %d elements carry sha256 of the little-endian bytes plus head/tail' % ops.FULL_LIMIT,
-        'cases': [dict(c, expected=r) for c, r in zip(cases, results)],
-        'activation_moments': activation_reference(),
-        'erf': erf_reference(),
-    }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, 'w') as f:
-        json.dump(fixture, f, separators=(',', ':'))
-        f.write('\n')
-    print('wrote %s: %d cases, %d bytes, torch %s' % (OUT, len(cases), os.path.getsize(OUT), env['torch']))
+    ops.write_fixture(OUT, COMMAND, 'scripts/gen_init_fixtures.py', cases,
+                      activation_moments=activation_reference, erf=erf_reference)
 
 
 if __name__ == '__main__':

@@ -10,7 +10,6 @@ ranges), normal_ at every size 1..40 in a row (both paths and the Box–Muller c
 trunc_normal_ at sizes 1..40, randperm at n = 1..40, large sizes including non-multiples of 16 (hashed), float64 and
 16-bit variants, and cache-interplay programs (see scripts/torch_init_ops.py for the program format).
 """
-import json
 import os
 import sys
 
@@ -68,21 +67,7 @@ for seed in SEEDS:
 
 
 def main():
-    env = ops.environment()
-    results = [ops.run_case(c) for c in cases]
-    fixture = {
-        'command': COMMAND,
-        'generated_by': 'scripts/gen_rng_fixtures.py with scripts/torch_init_ops.py',
-        'environment': env,
-        'note': 'bits are concatenated hex bit patterns (8 digits per float32/16-bit value via .float(), 16 per '
-                'float64); tensors above %d elements carry sha256 of the little-endian bytes plus head/tail' % ops.FULL_LIMIT,
-        'cases': [dict(c, expected=r) for c, r in zip(cases, results)],
-    }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, 'w') as f:
-        json.dump(fixture, f, separators=(',', ':'))
-        f.write('\n')
-    print('wrote %s: %d cases, %d bytes, torch %s' % (OUT, len(cases), os.path.getsize(OUT), env['torch']))
+    ops.write_fixture(OUT, COMMAND, 'scripts/gen_rng_fixtures.py', cases)
 
 
 if __name__ == '__main__':

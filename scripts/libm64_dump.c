@@ -26,32 +26,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libm_dump.h"
+
 typedef double (*fn_t)(double);
 typedef void (*fn2_t)(double, double *, double *);
 typedef double (*fn3_t)(double, double, double);
 
-static volatile fn_t f_exp = exp;
-static volatile fn_t f_log = log;
-static volatile fn_t f_log1p = log1p;
-static volatile fn_t f_sin = sin;
-static volatile fn_t f_cos = cos;
-static volatile fn_t f_erf = erf;
-static volatile fn_t f_erfc = erfc;
+/* sincos has no single-output pointer: NULL, and the callers use f_sincos. */
+static const char *const names[] = {"exp", "log", "log1p", "sin", "cos", "erf", "erfc", "sincos", NULL};
+static volatile fn_t fns[] = {exp, log, log1p, sin, cos, erf, erfc, NULL};
 static volatile fn2_t f_sincos = sincos;
 static volatile fn3_t f_fma = fma;
 
-static fn_t pick(const char *name) {
-  if (strcmp(name, "exp") == 0) return f_exp;
-  if (strcmp(name, "log") == 0) return f_log;
-  if (strcmp(name, "log1p") == 0) return f_log1p;
-  if (strcmp(name, "sin") == 0) return f_sin;
-  if (strcmp(name, "cos") == 0) return f_cos;
-  if (strcmp(name, "erf") == 0) return f_erf;
-  if (strcmp(name, "erfc") == 0) return f_erfc;
-  if (strcmp(name, "sincos") == 0) return NULL;
-  fprintf(stderr, "unknown function: %s\n", name);
-  exit(2);
-}
+static fn_t pick(const char *name) { return fns[pick_index(names, name)]; }
 
 static uint64_t d2u(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
 static double u2d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
@@ -86,11 +73,8 @@ int main(int argc, char **argv) {
   }
   if (argc == 3 && strcmp(argv[1], "list") == 0) {
     fn_t fn = pick(argv[2]);
-    char line[128];
-    while (fgets(line, sizeof line, stdin)) {
-      char *end;
-      unsigned long long v = strtoull(line, &end, 16);
-      if (end == line) continue;
+    unsigned long long v;
+    while (next_hex_line(&v)) {
       double x = u2d((uint64_t)v);
       if (fn) {
         printf("%016llx %016llx\n", v, (unsigned long long)d2u(fn(x)));

@@ -24,18 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libm_dump.h"
+
 typedef float (*fn_t)(float);
 
-static fn_t pick(const char *name) {
-  static volatile fn_t f_erff = erff;
-  static volatile fn_t f_expf = expf;
-  static volatile fn_t f_logf = logf;
-  if (strcmp(name, "erff") == 0) return f_erff;
-  if (strcmp(name, "expf") == 0) return f_expf;
-  if (strcmp(name, "logf") == 0) return f_logf;
-  fprintf(stderr, "unknown function: %s\n", name);
-  exit(2);
-}
+static const char *const names[] = {"erff", "expf", "logf", NULL};
+static volatile fn_t fns[] = {erff, expf, logf};
+
+static fn_t pick(const char *name) { return fns[pick_index(names, name)]; }
 
 static uint32_t f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static float u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
@@ -58,11 +54,8 @@ int main(int argc, char **argv) {
   }
   if (argc == 3 && strcmp(argv[1], "list") == 0) {
     fn_t fn = pick(argv[2]);
-    char line[128];
-    while (fgets(line, sizeof line, stdin)) {
-      char *end;
-      unsigned long v = strtoul(line, &end, 16);
-      if (end == line) continue;
+    unsigned long long v;
+    while (next_hex_line(&v)) {
       uint32_t u = (uint32_t)v;
       printf("%08x %08x\n", u, f2u(fn(u2f(u))));
     }

@@ -19,7 +19,9 @@ uniform = ``uniform_(t, -sqrt(3 scale / n), sqrt(3 scale / n))``; fans by JAX's 
 ``compute_fans`` or PyTorch's ``_calculate_fan_in_and_fan_out``.
 """
 import hashlib
+import json
 import math
+import os
 
 import numpy as np
 import torch
@@ -179,3 +181,25 @@ def environment():
         'cpu_capability': next((line.split(':', 1)[1].strip() for line in torch.__config__.show().splitlines()
                                 if 'CPU capability usage' in line), 'unknown'),
     }
+
+
+def write_fixture(out, command, script, cases, **extra):
+    """Run every case and write the fixture both generators produce (gen_init_fixtures.py, gen_rng_fixtures.py):
+    the command, the environment, the encoding note, the cases with their expected results, then one field per
+    ``extra`` keyword holding what its function returns (called after the cases ran)."""
+    env = environment()
+    results = [run_case(c) for c in cases]
+    fixture = {
+        'command': command,
+        'generated_by': '%s with scripts/torch_init_ops.py' % script,
+        'environment': env,
+        'note': 'bits are concatenated hex bit patterns (8 digits per float32/16-bit value via .float(), 16 per '
+                'float64); tensors above %d elements carry sha256 of the little-endian bytes plus head/tail' % FULL_LIMIT,
+        'cases': [dict(c, expected=r) for c, r in zip(cases, results)],
+    }
+    fixture.update({k: f() for k, f in extra.items()})
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, 'w') as f:
+        json.dump(fixture, f, separators=(',', ':'))
+        f.write('\n')
+    print('wrote %s: %d cases, %d bytes, torch %s' % (out, len(cases), os.path.getsize(out), env['torch']))

@@ -5,7 +5,7 @@
  * target.
  */
 import { checkInteger, fail } from '../errors.js';
-import { resolveGenerator } from '../init/common.js';
+import { drawOptions, resolveGenerator } from '../init/common.js';
 import { zeros_ } from '../init/constant.js';
 import { orthogonal_ } from '../init/orthogonal.js';
 import type { Module } from '../nn/module.js';
@@ -114,7 +114,7 @@ export function lsuv(model: Module, input: LsuvInput, options: LsuvOptions = {})
     fail({ code: 'INVALID_ARGUMENT', where, param: 'orthogonalInit', expected: 'orthogonalInit to be a boolean', received: orthogonalInit });
   }
   const gemm = options.gemm === undefined ? undefined : resolveGemm(where, options.gemm);
-  const gen = resolveGenerator(where, options.generator === undefined ? undefined : { generator: options.generator });
+  const gen = resolveGenerator(where, drawOptions(options));
   const graph = buildGraph(m);
   checkProbeable(where, m, graph);
   const weighted = m.namedModules().filter(([, mod]) => WEIGHTED_LAYERS.includes(moduleType(mod)));

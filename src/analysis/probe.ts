@@ -21,10 +21,11 @@
  */
 import { InitError, checkInteger, fail } from '../errors.js';
 import { normal_ } from '../init/normal.js';
-import { resolveGenerator } from '../init/common.js';
+import { drawOptions, resolveGenerator } from '../init/common.js';
 import type { Module } from '../nn/module.js';
+import { ntuple } from '../nn/signature.js';
 import type { RandomEngine } from '../rng/engine.js';
-import { formatShape } from '../tensor/shape.js';
+import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor, empty } from '../tensor/tensor.js';
 import { type GraphNode, buildGraph, leaves } from './graph.js';
 import type { Activation, ActivationOptions } from './ops/activation.js';
@@ -158,10 +159,6 @@ function paramFor(pass: Pass, leaf: Leaf, name: string): Param | null {
   return p;
 }
 
-function tupleOf(v: unknown, n: number): number[] {
-  return Array.isArray(v) ? (v as number[]) : Array.from({ length: n }, () => v as number);
-}
-
 function floatInput(leaf: Leaf, x: Value): Var {
   if (isIndexValue(x)) {
     return fail({
@@ -231,9 +228,9 @@ function runLeaf(pass: Pass, tape: Tape, leaf: Leaf, xin: Value): Var {
     const padding = cfg['padding'];
     const opts = {
       name,
-      stride: tupleOf(cfg['stride'], dims),
-      padding: typeof padding === 'string' ? (padding as 'same' | 'valid') : tupleOf(padding, dims),
-      dilation: tupleOf(cfg['dilation'], dims),
+      stride: ntuple(cfg['stride'], dims),
+      padding: typeof padding === 'string' ? (padding as 'same' | 'valid') : ntuple(padding, dims),
+      dilation: ntuple(cfg['dilation'], dims),
       groups: cfg['groups'] as number,
       paddingMode: cfg['padding_mode'] as 'zeros',
     };
@@ -294,9 +291,9 @@ function runLeaf(pass: Pass, tape: Tape, leaf: Leaf, xin: Value): Var {
     const stride = cfg['stride'] ?? cfg['kernel_size'];
     const common = {
       name,
-      kernelSize: tupleOf(cfg['kernel_size'], dims),
-      stride: tupleOf(stride, dims),
-      padding: tupleOf(cfg['padding'], dims),
+      kernelSize: ntuple(cfg['kernel_size'], dims),
+      stride: ntuple(stride, dims),
+      padding: ntuple(cfg['padding'], dims),
       ceilMode: cfg['ceil_mode'] === true,
     };
     if (pool[1] === 'Max') {
@@ -309,7 +306,7 @@ function runLeaf(pass: Pass, tape: Tape, leaf: Leaf, xin: Value): Var {
           received: true,
         });
       }
-      return tape.maxPool(x, dims, { ...common, dilation: tupleOf(cfg['dilation'], dims) });
+      return tape.maxPool(x, dims, { ...common, dilation: ntuple(cfg['dilation'], dims) });
     }
     const divisor = cfg['divisor_override'];
     return tape.avgPool(x, dims, {
@@ -324,7 +321,7 @@ function runLeaf(pass: Pass, tape: Tape, leaf: Leaf, xin: Value): Var {
     checkRank(leaf, x, [dims + 1, dims + 2], dims === 1 ? '[N, C, L]' : '[N, C, H, W]');
     const spatial = x.shape.slice(x.shape.length - dims);
     // PyTorch's None entries keep that dimension's size.
-    const size = tupleOf(cfg['output_size'], dims).map((o, i) => (o === null || o === undefined ? spatial[i]! : o));
+    const size = ntuple(cfg['output_size'], dims).map((o, i) => (o === null || o === undefined ? spatial[i]! : o));
     return tape.adaptiveAvgPool(x, dims, size, { name });
   }
   return unsupported(leaf);
@@ -371,7 +368,7 @@ function residualSum(pass: Pass, g: Extract<GraphNode, { kind: 'residual' }>, sk
   if (a === null || b === null) {
     return fail({ code: 'INVALID_ARGUMENT', where, param: 'input', expected: 'float activations on both paths of the residual sum', receivedText: 'integer token ids' });
   }
-  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+  if (!sameShape(a.shape, b.shape)) {
     fail({
       code: 'SHAPE_MISMATCH',
       where,
@@ -787,7 +784,7 @@ export function probe(model: Module, options: ProbeOptions = {}): ProbeResult {
   const opts = checkProbeOptions(where, options);
   const bins = checkInteger(where, 'bins', opts.bins ?? 30, 1);
   const gemm = opts.gemm === undefined ? undefined : resolveGemm(where, opts.gemm);
-  const gen = resolveGenerator(where, opts.generator === undefined ? undefined : { generator: opts.generator });
+  const gen = resolveGenerator(where, drawOptions(opts));
   const graph = buildGraph(m);
   checkProbeable(where, m, graph);
   const input = prepareInput(where, m, graph, opts, gen);

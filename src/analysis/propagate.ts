@@ -24,9 +24,11 @@ import { type ActivationName, activationInfo } from '../init/activations.js';
 import { gaussianExpectation } from '../init/quadrature.js';
 import { normCdf } from '../math/erf.js';
 import type { Module } from '../nn/module.js';
+import { ntuple } from '../nn/signature.js';
 import { type Dist, distStats } from '../presets/dist.js';
 import { type PlanOptions, planModel } from '../presets/plan.js';
 import { type GraphNode, buildGraph } from './graph.js';
+import { outSize } from './ops/pool.js';
 
 /** Mean-field state of the activations entering or leaving a layer. */
 export interface MeanField {
@@ -130,8 +132,8 @@ function activationStep(name: ActivationName, param: number | undefined, inp: Me
 }
 
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
-const tuple = (v: unknown, n: number, dflt: number): number[] =>
-  Array.isArray(v) ? (v as number[]) : Array.from({ length: n }, () => (typeof v === 'number' ? v : dflt));
+/** {@link ntuple} of a config value, `dflt` repeated when the value is neither an int nor a tuple. */
+const tuple = (v: unknown, n: number, dflt: number): readonly number[] => ntuple(typeof v === 'number' || Array.isArray(v) ? v : dflt, n);
 
 function shapeError(name: string, type: string, expected: string, got: readonly number[]): never {
   return fail({
@@ -142,12 +144,6 @@ function shapeError(name: string, type: string, expected: string, got: readonly 
     receivedText: `input of shape [${got.join(', ')}] (batch dimension excluded)`,
     fix: 'Check --input-shape against the first layer, e.g. --input-shape 3,32,32 for Conv2d(3, ...).',
   });
-}
-
-/** Output spatial size of a convolution / pooling along one dimension, as PyTorch computes it. */
-function convOut(len: number, k: number, s: number, p: number, d: number, ceil = false): number {
-  const x = (len + 2 * p - d * (k - 1) - 1) / s + 1;
-  return ceil ? Math.ceil(x) : Math.floor(x);
 }
 
 /**
@@ -236,7 +232,7 @@ export function propagate(model: Module, options: PropagateOptions = {}): Propag
           }
           if (padCfg === 'same') return len;
           const p = padCfg === 'valid' ? 0 : tuple(padCfg, nd, 0)[i]!;
-          return convOut(len, k[i]!, s[i]!, p, d[i]!);
+          return outSize(len, k[i]!, p, s[i]!, d[i]!, false);
         });
         if (spatial.some((x) => x <= 0)) shapeError(name, type, 'a spatial size large enough for the kernel', shape);
         outShape = [cout, ...spatial];
@@ -271,7 +267,7 @@ export function propagate(model: Module, options: PropagateOptions = {}): Propag
       const s = cfg['stride'] === null || cfg['stride'] === undefined ? k : tuple(cfg['stride'], nd, 1);
       const p = tuple(cfg['padding'], nd, 0);
       const d = pool[1] === 'Max' ? tuple(cfg['dilation'], nd, 1) : k.map(() => 1);
-      const outShape = shape ? [shape[0]!, ...shape.slice(1).map((len, i) => convOut(len, k[i]!, s[i]!, p[i]!, d[i]!, cfg['ceil_mode'] === true))] : null;
+      const outShape = shape ? [shape[0]!, ...shape.slice(1).map((len, i) => outSize(len, k[i]!, p[i]!, s[i]!, d[i]!, cfg['ceil_mode'] === true))] : null;
       const n = prod(k);
       const v = Math.max(inp.q - inp.mean * inp.mean, 0);
       const cover = n / prod(s); // average number of windows an input falls in

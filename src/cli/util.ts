@@ -81,6 +81,18 @@ export function parseNumberOption(name: string): (value: string) => number {
   };
 }
 
+/** `4`, `3,32,32` or `3x32x32` → [3, 32, 32]. */
+export function parseDims(flag: string): (v: string) => number[] {
+  return (v: string) => {
+    const parts = v.split(/[,x×\s]+/).filter(Boolean);
+    const dims = parts.map((p) => Number(p));
+    if (parts.length === 0 || dims.some((d) => !Number.isSafeInteger(d) || d < 1)) {
+      throw new InitError({ code: 'INVALID_ARGUMENT', where: flag, param: flag, expected: 'positive integers separated by commas, e.g. 3,32,32', received: v });
+    }
+    return dims;
+  };
+}
+
 /** Is stdout a colour-capable terminal? (`NO_COLOR` and `FORCE_COLOR` respected.) */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   if (process.env['NO_COLOR'] !== undefined) return false;

@@ -15,6 +15,11 @@ export interface RandomOptions {
   generator?: RandomEngine | undefined;
 }
 
+/** `{ generator }` to pass on to another init function, or undefined for the default generator. */
+export function drawOptions(o: { generator?: RandomEngine | undefined }): { generator: RandomEngine } | undefined {
+  return o.generator === undefined ? undefined : { generator: o.generator };
+}
+
 export function resolveGenerator(where: string, opts: RandomOptions | undefined): RandomEngine {
   const g = opts?.generator;
   if (g === undefined) return defaultGenerator();

@@ -53,17 +53,22 @@ export function calculateFanInAndFanOut(tensor: Tensor | readonly number[], opti
   return fansImpl('calculateFanInAndFanOut', tensor, options);
 }
 
-/** {@link calculateFanInAndFanOut} with errors attributed to `where`. */
-function fansImpl(where: string, tensor: Tensor | readonly number[], options: FanOptions): [number, number] {
+/**
+ * {@link calculateFanInAndFanOut} with errors attributed to `where`; `forInit` words the fewer-than-2-D error for an
+ * init function (fan-in undefined) rather than for the fan computation itself.
+ */
+function fansImpl(where: string, tensor: Tensor | readonly number[], options: FanOptions, forInit = false): [number, number] {
   const shape = shapeOf(where, tensor);
   if (shape.length < 2) {
     fail({
       code: 'INVALID_SHAPE',
       where,
       param: 'tensor',
-      expected: 'tensor with at least 2 dimensions (fan in and fan out can not be computed for fewer)',
+      expected: forInit
+        ? `tensor with at least 2 dimensions (fan-in is undefined for ${shape.length}-D)`
+        : 'tensor with at least 2 dimensions (fan in and fan out can not be computed for fewer)',
       receivedText: `shape ${formatShape(shape)}`,
-      fix: 'Use zeros_ or uniform_ for bias vectors, or pass the weight the bias belongs to.',
+      fix: forInit ? 'Use zeros_ or uniform_ for bias vectors.' : 'Use zeros_ or uniform_ for bias vectors, or pass the weight the bias belongs to.',
     });
   }
   const groups = options.groups ?? 1;
@@ -148,18 +153,7 @@ export function calculateCorrectFan(where: string, tensor: Tensor | readonly num
 
 /** {@link calculateFanInAndFanOut} with errors attributed to the calling init function. */
 export function fanOrFail(where: string, tensor: Tensor | readonly number[], options: FanOptions = {}): [number, number] {
-  const shape = shapeOf(where, tensor);
-  if (shape.length < 2) {
-    fail({
-      code: 'INVALID_SHAPE',
-      where,
-      param: 'tensor',
-      expected: `tensor with at least 2 dimensions (fan-in is undefined for ${shape.length}-D)`,
-      receivedText: `shape ${formatShape(shape)}`,
-      fix: 'Use zeros_ or uniform_ for bias vectors.',
-    });
-  }
-  return fansImpl(where, shape, options);
+  return fansImpl(where, tensor, options, true);
 }
 
 function shapeOf(where: string, tensor: unknown): readonly number[] {

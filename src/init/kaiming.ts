@@ -1,6 +1,6 @@
 import { fail } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type RandomOptions, checkFloatTensor, checkOptions } from './common.js';
+import { type RandomOptions, checkFloatTensor, checkOptions, drawOptions } from './common.js';
 import { type FanMode, calculateCorrectFan } from './fan.js';
 import { type Nonlinearity, calculateGain } from './gain.js';
 import { normal_ } from './normal.js';
@@ -60,7 +60,7 @@ export function kaimingUniform_(tensor: Tensor, options?: KaimingOptions): Tenso
   if (t.numel === 0) return t; // PyTorch: `if 0 in tensor.shape`: "Initializing zero-element tensors is a no-op"
   const std = kaimingStd(where, t, opts);
   const bound = Math.sqrt(3.0) * std;
-  return uniform_(t, -bound, bound, opts.generator === undefined ? undefined : { generator: opts.generator });
+  return uniform_(t, -bound, bound, drawOptions(opts));
 }
 
 /**
@@ -85,5 +85,5 @@ export function kaimingNormal_(tensor: Tensor, options?: KaimingOptions): Tensor
   const opts = checkOptions<KaimingOptions>(where, options) ?? {};
   if (t.numel === 0) return t;
   const std = kaimingStd(where, t, opts);
-  return normal_(t, 0, std, opts.generator === undefined ? undefined : { generator: opts.generator });
+  return normal_(t, 0, std, drawOptions(opts));
 }

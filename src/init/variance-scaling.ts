@@ -4,7 +4,7 @@
  */
 import { fail, formatValue } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type RandomOptions, checkFloatTensor, checkOptions } from './common.js';
+import { type RandomOptions, checkFloatTensor, checkOptions, drawOptions } from './common.js';
 import { type FanAxes, type FanLayout, type FanOptions, fanOrFail } from './fan.js';
 import { normal_ } from './normal.js';
 import { truncNormal_ } from './trunc-normal.js';
@@ -216,7 +216,7 @@ export function varianceScalingImpl(
   const t = checkFloatTensor(where, tensor);
   const p = paramsImpl(where, t, opts, validDistributions);
   if (t.numel === 0) return t; // fans of an empty tensor can be 0: nothing to draw, as in PyTorch's kaiming_*
-  const gen = opts.generator === undefined ? undefined : { generator: opts.generator };
+  const gen = drawOptions(opts);
   if (p.distribution === 'uniform') return uniform_(t, -p.bound, p.bound, gen);
   if (p.distribution === 'untruncated_normal') return normal_(t, 0, p.samplerStd, gen);
   return truncNormal_(t, { mean: 0, std: p.samplerStd, a: -p.bound, b: p.bound, ...gen });

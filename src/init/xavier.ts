@@ -1,6 +1,6 @@
 import { fail } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type RandomOptions, checkFloatTensor, checkOptions } from './common.js';
+import { type RandomOptions, checkFloatTensor, checkOptions, drawOptions } from './common.js';
 import { fanOrFail } from './fan.js';
 import { normal_ } from './normal.js';
 import { uniform_ } from './uniform.js';
@@ -54,7 +54,7 @@ export function xavierUniform_(tensor: Tensor, options?: XavierOptions): Tensor 
   const opts = checkOptions<XavierOptions>(where, options) ?? {};
   const std = xavierStd(where, t, opts);
   const a = Math.sqrt(3.0) * std;
-  return uniform_(t, -a, a, opts.generator === undefined ? undefined : { generator: opts.generator });
+  return uniform_(t, -a, a, drawOptions(opts));
 }
 
 /**
@@ -77,5 +77,5 @@ export function xavierNormal_(tensor: Tensor, options?: XavierOptions): Tensor {
   const t = checkFloatTensor(where, tensor);
   const opts = checkOptions<XavierOptions>(where, options) ?? {};
   const std = xavierStd(where, t, opts);
-  return normal_(t, 0, std, opts.generator === undefined ? undefined : { generator: opts.generator });
+  return normal_(t, 0, std, drawOptions(opts));
 }

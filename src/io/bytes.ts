@@ -7,7 +7,7 @@
  * through a DataView. Integer checks on the write side (an int64 tensor holding 1.5 or NaN) throw
  * {@link ElementError}, which the public functions turn into an InitError naming the tensor.
  */
-import { float32Bits, float32FromBits } from '../tensor/dtype.js';
+import { float32Bits, float32FromBits, roundHalfEven } from '../tensor/dtype.js';
 
 /** True on little-endian hosts. */
 export const HOST_LITTLE_ENDIAN: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -73,14 +73,6 @@ export function f16ToF32Table(): Uint32Array {
   }
   f16Table = t;
   return t;
-}
-
-function roundHalfEven(v: number): number {
-  const f = Math.floor(v);
-  const d = v - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 // ---- element encoders --------------------------------------------------------------------------------------------

@@ -8,14 +8,13 @@
  * 3. `in_proj_bias` and `out_proj.bias` are set to 0 (the out_proj bias draws were consumed for nothing);
  * 4. with `add_bias_kv`, `xavier_normal_(bias_k[1, 1, E])` then `xavier_normal_(bias_v)` (std = 1/√E).
  */
-import { fail } from '../errors.js';
 import { constant_ } from '../init/constant.js';
 import { xavierNormal_, xavierUniform_ } from '../init/xavier.js';
 import { drawOptions, emptyParam, resolveFactory } from './factory.js';
 import { NonDynamicallyQuantizableLinear } from './linear.js';
 import { Module, type ResetOptions } from './module.js';
 import type { Parameter } from './parameter.js';
-import { BOOL, FACTORY_ARGS, type FactoryOptions, NONNEG, POSINT, type Signature, arg, bindOptions } from './signature.js';
+import { BOOL, FACTORY_ARGS, type FactoryOptions, NONNEG, POSINT, type Signature, arg, bindOptions, checkMultipleOf } from './signature.js';
 
 export interface MultiheadAttentionOptions extends FactoryOptions {
   /** Attention dropout (stored only). Default 0. */
@@ -98,15 +97,7 @@ export class MultiheadAttention extends Module {
     this.dropout = cfg['dropout'] as number;
     this.batchFirst = cfg['batch_first'] as boolean;
     this.headDim = Math.floor(E / heads);
-    if (this.headDim * heads !== E) {
-      fail({
-        code: 'INVALID_ARGUMENT',
-        where: 'MultiheadAttention',
-        param: 'embedDim',
-        expected: `embedDim to be a multiple of numHeads=${heads}`,
-        received: E,
-      });
-    }
+    checkMultipleOf('MultiheadAttention', 'embedDim', E, 'numHeads', heads);
     const f = resolveFactory(cfg, generator);
     const bias = cfg['bias'] as boolean;
     if (!this.qkvSameEmbedDim) {

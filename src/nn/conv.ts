@@ -7,31 +7,34 @@
  * fan quirk" (the fan is computed from the weight's dims 0 and 1 whatever they mean).
  */
 import { fail, formatValue } from '../errors.js';
-import { calculateFanInAndFanOut } from '../init/fan.js';
-import { kaimingUniform_ } from '../init/kaiming.js';
-import { uniform_ } from '../init/uniform.js';
-import { drawOptions, emptyParam, resolveFactory } from './factory.js';
+import { emptyParam, resolveFactory } from './factory.js';
+import { resetKaimingUniform } from './linear.js';
 import { Module, type ResetOptions } from './module.js';
 import type { Parameter } from './parameter.js';
 import { pyStr } from './pyrepr.js';
-import { BOOL, FACTORY_ARGS, type FactoryOptions, NONNEG, POSINT, type Signature, arg, bindOptions, choice, size } from './signature.js';
+import { BOOL, FACTORY_ARGS, type FactoryOptions, NONNEG, POSINT, type Signature, arg, bindOptions, checkMultipleOf, choice, ntuple, size } from './signature.js';
 
+/** Padding modes of `nn.Conv*d` (how padded positions read the input). */
 export const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'] as const;
 export type PaddingMode = (typeof PADDING_MODES)[number];
 
-export interface ConvOptions extends FactoryOptions {
-  /** Default 1. */
+/** A convolution's geometry, PyTorch's names camelCased and defaults: `nn.Conv*d` and the probe's `conv1d`/`conv2d`. */
+export interface ConvGeometryOptions {
+  /** Stride: an integer or one per spatial dimension; default 1. */
   stride?: number | readonly number[];
-  /** Default 0; `'same'` (stride 1 only) or `'valid'`. */
+  /** Zero-based padding per side: an integer, one per dimension, `'same'` (stride 1 only) or `'valid'` (0); default 0. */
   padding?: number | readonly number[] | 'same' | 'valid';
-  /** Default 1. */
+  /** Dilation of the kernel; default 1. */
   dilation?: number | readonly number[];
-  /** Default 1; must divide both channel counts. */
+  /** Channel groups (must divide both channel counts); default 1. */
   groups?: number;
+  /** How padded positions read the input; default `'zeros'`. */
+  paddingMode?: PaddingMode;
+}
+
+export interface ConvOptions extends FactoryOptions, ConvGeometryOptions {
   /** Default true. */
   bias?: boolean;
-  /** Default `'zeros'`. */
-  paddingMode?: PaddingMode;
 }
 
 export interface ConvTransposeOptions extends FactoryOptions {
@@ -85,11 +88,6 @@ function convTransposeSignature(type: string, n: number): Signature {
   };
 }
 
-/** `_ntuple(n)`: an int repeated n times, or the tuple as given. */
-function ntuple(v: unknown, n: number): readonly number[] {
-  return typeof v === 'number' ? Object.freeze(Array.from({ length: n }, () => v)) : (v as readonly number[]);
-}
-
 /** The shared body of PyTorch's `_ConvNd`. */
 export abstract class ConvNd extends Module {
   readonly inChannels: number;
@@ -117,12 +115,8 @@ export abstract class ConvNd extends Module {
     const stride = ntuple(cfg['stride'], n);
     const padding = typeof cfg['padding'] === 'string' ? (cfg['padding'] as 'same' | 'valid') : ntuple(cfg['padding'], n);
     const paddingMode = cfg['padding_mode'] as PaddingMode;
-    if (inC % groups !== 0) {
-      fail({ code: 'INVALID_ARGUMENT', where: type, param: 'inChannels', expected: `inChannels to be a multiple of groups=${groups}`, received: inC });
-    }
-    if (outC % groups !== 0) {
-      fail({ code: 'INVALID_ARGUMENT', where: type, param: 'outChannels', expected: `outChannels to be a multiple of groups=${groups}`, received: outC });
-    }
+    checkMultipleOf(type, 'inChannels', inC, 'groups', groups);
+    checkMultipleOf(type, 'outChannels', outC, 'groups', groups);
     if (padding === 'same' && stride.some((s) => s !== 1)) {
       fail({
         code: 'INVALID_ARGUMENT',
@@ -160,15 +154,7 @@ export abstract class ConvNd extends Module {
 
   /** `kaiming_uniform_(weight, a=√5)`; then, if fan_in ≠ 0, `uniform_(bias, ±1/√fan_in)`. */
   override resetParameters(options: ResetOptions = {}): this {
-    const g = drawOptions(options);
-    kaimingUniform_(this.weight, { a: Math.sqrt(5), ...g });
-    if (this.bias !== null) {
-      const [fanIn] = calculateFanInAndFanOut(this.weight);
-      if (fanIn !== 0) {
-        const bound = 1 / Math.sqrt(fanIn);
-        uniform_(this.bias, -bound, bound, g);
-      }
-    }
+    resetKaimingUniform(this.weight, this.bias, options, 'skip');
     return this;
   }
 

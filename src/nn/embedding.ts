@@ -5,6 +5,7 @@
  */
 import { fail } from '../errors.js';
 import { normal_ } from '../init/normal.js';
+import type { RandomEngine } from '../rng/engine.js';
 import { drawOptions, emptyParam, resolveFactory } from './factory.js';
 import { Module, type ResetOptions } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -37,6 +38,46 @@ function checkPaddingIdx(type: string, v: unknown, num: number): number | null {
   return idx < 0 ? num + idx : idx;
 }
 
+/**
+ * What Embedding and EmbeddingBag share (`sparse.py`): the table's arguments, a `[numEmbeddings, embeddingDim]`
+ * weight and its initialization.
+ */
+export abstract class EmbeddingBase extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  /** Normalized to a non-negative index (PyTorch stores `num + idx` for negatives). */
+  readonly paddingIdx: number | null;
+  readonly maxNorm: number | null;
+  readonly normType: number;
+  readonly scaleGradByFreq: boolean;
+  readonly sparse: boolean;
+  /** `[numEmbeddings, embeddingDim]` */
+  declare weight: Parameter;
+
+  /** Stores the bound `cfg`, reads the shared arguments, then builds and draws the weight. */
+  protected constructor(type: string, cfg: Record<string, unknown>, generator: RandomEngine | undefined) {
+    super();
+    this._config = cfg;
+    this.numEmbeddings = cfg['num_embeddings'] as number;
+    this.embeddingDim = cfg['embedding_dim'] as number;
+    this.paddingIdx = checkPaddingIdx(type, cfg['padding_idx'], this.numEmbeddings);
+    this.maxNorm = cfg['max_norm'] as number | null;
+    this.normType = cfg['norm_type'] as number;
+    this.scaleGradByFreq = cfg['scale_grad_by_freq'] as boolean;
+    this.sparse = cfg['sparse'] as boolean;
+    const f = resolveFactory(cfg, generator);
+    this.registerParameter('weight', emptyParam(f, [this.numEmbeddings, this.embeddingDim]));
+    this.resetParameters({ generator: f.generator });
+  }
+
+  /** `normal_(weight)`, then the padding row filled with 0. */
+  override resetParameters(options: ResetOptions = {}): this {
+    normal_(this.weight, 0, 1, drawOptions(options));
+    if (this.paddingIdx !== null) this.weight.select(0, this.paddingIdx).fill_(0);
+    return this;
+  }
+}
+
 function embeddingRepr(m: Embedding | EmbeddingBag, bag: boolean): string {
   let s = `${m.numEmbeddings}, ${m.embeddingDim}`;
   if (!bag && m.paddingIdx !== null) s += `, padding_idx=${m.paddingIdx}`;
@@ -64,7 +105,7 @@ function embeddingRepr(m: Embedding | EmbeddingBag, bag: boolean): string {
  * const emb = new nn.Embedding(10, 3, { paddingIdx: -1 }); // row 9 is zero
  * ```
  */
-export class Embedding extends Module {
+export class Embedding extends EmbeddingBase {
   static override readonly signature: Signature = {
     type: 'Embedding',
     factory: true,
@@ -80,38 +121,10 @@ export class Embedding extends Module {
       ...FACTORY_ARGS,
     ],
   };
-  readonly numEmbeddings: number;
-  readonly embeddingDim: number;
-  /** Normalized to a non-negative index (PyTorch stores `num + idx` for negatives). */
-  readonly paddingIdx: number | null;
-  readonly maxNorm: number | null;
-  readonly normType: number;
-  readonly scaleGradByFreq: boolean;
-  readonly sparse: boolean;
-  /** `[numEmbeddings, embeddingDim]` */
-  declare weight: Parameter;
 
   constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions) {
-    super();
     const { cfg, generator } = bindOptions(Embedding.signature, [numEmbeddings, embeddingDim], options);
-    this._config = cfg;
-    this.numEmbeddings = cfg['num_embeddings'] as number;
-    this.embeddingDim = cfg['embedding_dim'] as number;
-    this.paddingIdx = checkPaddingIdx('Embedding', cfg['padding_idx'], this.numEmbeddings);
-    this.maxNorm = cfg['max_norm'] as number | null;
-    this.normType = cfg['norm_type'] as number;
-    this.scaleGradByFreq = cfg['scale_grad_by_freq'] as boolean;
-    this.sparse = cfg['sparse'] as boolean;
-    const f = resolveFactory(cfg, generator);
-    this.registerParameter('weight', emptyParam(f, [this.numEmbeddings, this.embeddingDim]));
-    this.resetParameters({ generator: f.generator });
-  }
-
-  /** `normal_(weight)`, then the padding row filled with 0. */
-  override resetParameters(options: ResetOptions = {}): this {
-    normal_(this.weight, 0, 1, drawOptions(options));
-    if (this.paddingIdx !== null) this.weight.select(0, this.paddingIdx).fill_(0);
-    return this;
+    super('Embedding', cfg, generator);
   }
 
   override extraRepr(): string {
@@ -138,7 +151,7 @@ export interface EmbeddingBagOptions extends EmbeddingOptions {
  * const bag = new nn.EmbeddingBag(100, 8, { mode: 'sum' });
  * ```
  */
-export class EmbeddingBag extends Module {
+export class EmbeddingBag extends EmbeddingBase {
   static override readonly signature: Signature = {
     type: 'EmbeddingBag',
     factory: true,
@@ -156,41 +169,14 @@ export class EmbeddingBag extends Module {
       ...FACTORY_ARGS,
     ],
   };
-  readonly numEmbeddings: number;
-  readonly embeddingDim: number;
-  readonly maxNorm: number | null;
-  readonly normType: number;
-  readonly scaleGradByFreq: boolean;
   readonly mode: string;
-  readonly sparse: boolean;
   readonly includeLastOffset: boolean;
-  readonly paddingIdx: number | null;
-  /** `[numEmbeddings, embeddingDim]` */
-  declare weight: Parameter;
 
   constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingBagOptions) {
-    super();
     const { cfg, generator } = bindOptions(EmbeddingBag.signature, [numEmbeddings, embeddingDim], options);
-    this._config = cfg;
-    this.numEmbeddings = cfg['num_embeddings'] as number;
-    this.embeddingDim = cfg['embedding_dim'] as number;
-    this.maxNorm = cfg['max_norm'] as number | null;
-    this.normType = cfg['norm_type'] as number;
-    this.scaleGradByFreq = cfg['scale_grad_by_freq'] as boolean;
-    this.paddingIdx = checkPaddingIdx('EmbeddingBag', cfg['padding_idx'], this.numEmbeddings);
+    super('EmbeddingBag', cfg, generator);
     this.mode = cfg['mode'] as string;
-    this.sparse = cfg['sparse'] as boolean;
     this.includeLastOffset = cfg['include_last_offset'] as boolean;
-    const f = resolveFactory(cfg, generator);
-    this.registerParameter('weight', emptyParam(f, [this.numEmbeddings, this.embeddingDim]));
-    this.resetParameters({ generator: f.generator });
-  }
-
-  /** `normal_(weight)`, then the padding row filled with 0. */
-  override resetParameters(options: ResetOptions = {}): this {
-    normal_(this.weight, 0, 1, drawOptions(options));
-    if (this.paddingIdx !== null) this.weight.select(0, this.paddingIdx).fill_(0);
-    return this;
   }
 
   override extraRepr(): string {

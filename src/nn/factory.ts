@@ -137,6 +137,4 @@ export function emptyTensor(f: Factory, shape: readonly number[], dtype: DType =
 }
 
 /** `{ generator }` for the init functions, or undefined for the default generator. */
-export function drawOptions(o: { generator?: RandomEngine | undefined }): { generator: RandomEngine } | undefined {
-  return o.generator === undefined ? undefined : { generator: o.generator };
-}
+export { drawOptions } from '../init/common.js';

@@ -19,8 +19,9 @@ export {
   type PaddingMode,
   type ConvOptions,
   type ConvTransposeOptions,
+  type ConvGeometryOptions,
 } from './conv.js';
-export { Embedding, EmbeddingBag, EMBEDDING_BAG_MODES, type EmbeddingOptions, type EmbeddingBagOptions } from './embedding.js';
+export { EmbeddingBase, Embedding, EmbeddingBag, EMBEDDING_BAG_MODES, type EmbeddingOptions, type EmbeddingBagOptions } from './embedding.js';
 export {
   RNNBase,
   RNN,

@@ -29,6 +29,21 @@ export class Identity extends Module {
   }
 }
 
+/**
+ * The default `reset_parameters` of `Linear` and `_ConvNd`: `kaiming_uniform_(weight, a=√5)`, then, with a bias,
+ * `uniform_(bias, -1/√fan_in, 1/√fan_in)`. At fan_in = 0 the two differ, as in PyTorch: Linear still draws the bias
+ * from U(0, 0) (`'zero-bound'`), _ConvNd leaves it undrawn (`'skip'`).
+ */
+export function resetKaimingUniform(weight: Parameter, bias: Parameter | null, options: ResetOptions, atZeroFanIn: 'zero-bound' | 'skip'): void {
+  const g = drawOptions(options);
+  kaimingUniform_(weight, { a: Math.sqrt(5), ...g });
+  if (bias === null) return;
+  const [fanIn] = calculateFanInAndFanOut(weight);
+  if (fanIn === 0 && atZeroFanIn === 'skip') return;
+  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+  uniform_(bias, -bound, bound, g);
+}
+
 export interface LinearOptions extends FactoryOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
@@ -73,15 +88,9 @@ export class Linear extends Module {
     this.resetParameters({ generator: f.generator });
   }
 
-  /** `kaiming_uniform_(weight, a=√5)`, then `uniform_(bias, ±1/√fan_in)`. */
+  /** `kaiming_uniform_(weight, a=√5)`, then `uniform_(bias, ±1/√fan_in)` (bound 0 when fan_in = 0). */
   override resetParameters(options: ResetOptions = {}): this {
-    const g = drawOptions(options);
-    kaimingUniform_(this.weight, { a: Math.sqrt(5), ...g });
-    if (this.bias !== null) {
-      const [fanIn] = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound, g);
-    }
+    resetKaimingUniform(this.weight, this.bias, options, 'zero-bound');
     return this;
   }
 

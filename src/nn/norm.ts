@@ -3,14 +3,13 @@
  * LocalResponseNorm, CrossMapLRN2d. None of them draws random numbers: affine weights start at 1, biases at 0,
  * running means at 0, running variances at 1, and `num_batches_tracked` is an int64 scalar 0.
  */
-import { fail } from '../errors.js';
 import { ones_, zeros_ } from '../init/constant.js';
 import { emptyParam, emptyTensor, resolveFactory } from './factory.js';
 import { Module, type ResetOptions } from './module.js';
 import type { Parameter } from './parameter.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { pyFloat, pyStr } from './pyrepr.js';
-import { BOOL, FACTORY_ARGS, FLOAT, type FactoryOptions, NONNEG, POSINT, type Signature, arg, bindOptions } from './signature.js';
+import { BOOL, FACTORY_ARGS, FLOAT, type FactoryOptions, NONNEG, POSINT, type Signature, arg, bindOptions, checkMultipleOf } from './signature.js';
 
 export interface NormOptions extends FactoryOptions {
   /** Added to the variance for stability (default 1e-5). */
@@ -323,15 +322,7 @@ export class GroupNorm extends Module {
     this._config = cfg;
     this.numGroups = cfg['num_groups'] as number;
     this.numChannels = cfg['num_channels'] as number;
-    if (this.numChannels % this.numGroups !== 0) {
-      fail({
-        code: 'INVALID_ARGUMENT',
-        where: 'GroupNorm',
-        param: 'numChannels',
-        expected: `numChannels to be a multiple of numGroups=${this.numGroups}`,
-        received: this.numChannels,
-      });
-    }
+    checkMultipleOf('GroupNorm', 'numChannels', this.numChannels, 'numGroups', this.numGroups);
     this.eps = cfg['eps'] as number;
     this.affine = cfg['affine'] as boolean;
     const f = resolveFactory(cfg, generator);

@@ -3,14 +3,10 @@
  * (`_pair`, `_quadruple`, `_ntuple(6)`), as PyTorch stores it.
  */
 import { pyFloat, pyStr } from './pyrepr.js';
-import { FLOAT, type Signature, arg, size } from './signature.js';
+import { FLOAT, type Signature, arg, ntuple, size } from './signature.js';
 import { Stateless } from './stateless.js';
 
 type Pad = number | readonly number[];
-
-function ntuple(v: unknown, n: number): readonly number[] {
-  return typeof v === 'number' ? Object.freeze(Array.from({ length: n }, () => v)) : (v as readonly number[]);
-}
 
 function padSig(type: string, n: number, withValue: boolean): Signature {
   const params = [arg('padding', size(n, -Infinity))];

@@ -3,14 +3,10 @@
  * a tuple a tuple), as PyTorch keeps them, except where PyTorch itself normalizes (`AvgPool1d`, `MaxUnpool*d`).
  */
 import { pyFloat, pyStr } from './pyrepr.js';
-import { BOOL, FLOAT, type Signature, arg, size } from './signature.js';
+import { BOOL, FLOAT, type Signature, arg, ntuple, size } from './signature.js';
 import { Stateless } from './stateless.js';
 
 type Size = number | readonly number[];
-
-function ntuple(v: unknown, n: number): readonly number[] {
-  return typeof v === 'number' ? Object.freeze(Array.from({ length: n }, () => v)) : (v as readonly number[]);
-}
 
 export interface MaxPoolOptions {
   /** Default: kernelSize. */

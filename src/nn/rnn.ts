@@ -56,6 +56,16 @@ function rnnSignature(type: string, mode: 'RNN' | 'LSTM' | 'GRU'): Signature {
   return mode === 'RNN' ? { ...sig, maxPositional: 3 } : sig;
 }
 
+/**
+ * `reset_parameters` of both `RNNBase` and `RNNCellBase`: `stdv = 1/√hidden_size` (0 when hidden_size = 0), then
+ * `uniform_(p, -stdv, stdv)` for every parameter of `m`, in `parameters()` order.
+ */
+function resetUniform(m: Module, hiddenSize: number, options: ResetOptions): void {
+  const stdv = hiddenSize > 0 ? 1.0 / Math.sqrt(hiddenSize) : 0;
+  const g = drawOptions(options);
+  for (const p of m.parameters()) uniform_(p, -stdv, stdv, g);
+}
+
 /** PyTorch's `RNNBase`. */
 export abstract class RNNBase extends Module {
   readonly mode: 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -134,9 +144,7 @@ export abstract class RNNBase extends Module {
 
   /** `uniform_(p, ±1/√hidden_size)` for every parameter, in `parameters()` order. */
   override resetParameters(options: ResetOptions = {}): this {
-    const stdv = this.hiddenSize > 0 ? 1.0 / Math.sqrt(this.hiddenSize) : 0;
-    const g = drawOptions(options);
-    for (const p of this.parameters()) uniform_(p, -stdv, stdv, g);
+    resetUniform(this, this.hiddenSize, options);
     return this;
   }
 
@@ -254,9 +262,7 @@ export abstract class RNNCellBase extends Module {
 
   /** `uniform_(p, ±1/√hidden_size)` for every parameter, in order. */
   override resetParameters(options: ResetOptions = {}): this {
-    const stdv = this.hiddenSize > 0 ? 1.0 / Math.sqrt(this.hiddenSize) : 0;
-    const g = drawOptions(options);
-    for (const p of this.parameters()) uniform_(p, -stdv, stdv, g);
+    resetUniform(this, this.hiddenSize, options);
     return this;
   }
 

@@ -97,6 +97,21 @@ export function choice(...choices: string[]): ArgKind {
   return { t: 'str', choices };
 }
 
+/** Throws unless the integer argument `param` is a multiple of `divisorName` = `divisor` (channels per group, heads). */
+export function checkMultipleOf(where: string, param: string, value: number, divisorName: string, divisor: number): void {
+  if (value % divisor !== 0) {
+    fail({ code: 'INVALID_ARGUMENT', where, param, expected: `${param} to be a multiple of ${divisorName}=${divisor}`, received: value });
+  }
+}
+
+/**
+ * PyTorch's `_ntuple(n)` (`_pair`, `_triple`, `_quadruple`): a bound {@link size} argument as a tuple, an int
+ * repeated n times (frozen), a tuple as given.
+ */
+export function ntuple(v: unknown, n: number): readonly number[] {
+  return typeof v === 'number' ? Object.freeze(Array.from({ length: n }, () => v)) : (v as readonly number[]);
+}
+
 /** `dtype=None, device=None`, PyTorch's factory kwargs, at the end of every layer with parameters. */
 export const FACTORY_ARGS: readonly ArgSpec[] = [
   arg('device', { t: 'device' }, null, { nullable: true }),

@@ -18,7 +18,7 @@ import { Linear } from './linear.js';
 import { Module, type ResetOptions } from './module.js';
 import { LayerNorm } from './norm.js';
 import { MultiheadAttention } from './attention.js';
-import { BOOL, FACTORY_ARGS, FLOAT, type FactoryOptions, MODULE, NONNEG, POSINT, type Signature, arg, bindOptions } from './signature.js';
+import { BOOL, FACTORY_ARGS, FLOAT, type FactoryOptions, MODULE, NONNEG, POSINT, type Signature, arg, bindOptions, checkMultipleOf } from './signature.js';
 
 /** `'relu'`, `'gelu'`, or an activation module (registered as the child `activation`). */
 export type TransformerActivation = 'relu' | 'gelu' | Module;
@@ -71,10 +71,34 @@ function checkActivation(type: string, v: unknown): TransformerActivation {
   });
 }
 
-function checkHeads(type: string, d: number, nhead: number): void {
-  if (d % nhead !== 0) {
-    fail({ code: 'INVALID_ARGUMENT', where: type, param: 'dModel', expected: `dModel to be a multiple of nhead=${nhead}`, received: d });
-  }
+/**
+ * The body of both transformer layers, in PyTorch's construction order (which fixes the draws and the state-dict
+ * order): the attention blocks named in `attention`, `linear1`, `dropout`, `linear2`, then `norm1..normK` and
+ * `dropout1..dropoutK` for K = `blocks`, and the activation when it is a module. Returns `norm_first`.
+ */
+function buildLayer(m: Module, sig: Signature, positional: unknown[], options: unknown, attention: readonly string[], blocks: number): boolean {
+  const type = sig.type;
+  const { cfg, generator } = bindOptions(sig, positional, options);
+  m._config = cfg;
+  const d = cfg['d_model'] as number;
+  const heads = cfg['nhead'] as number;
+  checkMultipleOf(type, 'dModel', d, 'nhead', heads);
+  const activation = checkActivation(type, cfg['activation']);
+  const f = resolveFactory(cfg, generator);
+  const fk = { device: f.device, dtype: f.dtype, generator: f.generator };
+  const ff = cfg['dim_feedforward'] as number;
+  const p = cfg['dropout'] as number;
+  const bias = cfg['bias'] as boolean;
+  const eps = cfg['layer_norm_eps'] as number;
+  const batchFirst = cfg['batch_first'] as boolean;
+  for (const name of attention) m.registerModule(name, new MultiheadAttention(d, heads, { dropout: p, bias, batchFirst, ...fk }));
+  m.registerModule('linear1', new Linear(d, ff, { bias, ...fk }));
+  m.registerModule('dropout', new Dropout({ p }));
+  m.registerModule('linear2', new Linear(ff, d, { bias, ...fk }));
+  for (let i = 1; i <= blocks; i++) m.registerModule(`norm${i}`, new LayerNorm(d, { eps, bias, ...fk }));
+  for (let i = 1; i <= blocks; i++) m.registerModule(`dropout${i}`, new Dropout({ p }));
+  if (activation instanceof Module) m.registerModule('activation', activation);
+  return cfg['norm_first'] as boolean;
 }
 
 /**
@@ -100,28 +124,7 @@ export class TransformerEncoderLayer extends Module {
 
   constructor(dModel: number, nhead: number, options?: TransformerLayerOptions) {
     super();
-    const { cfg, generator } = bindOptions(TransformerEncoderLayer.signature, [dModel, nhead], options);
-    this._config = cfg;
-    const d = cfg['d_model'] as number;
-    const heads = cfg['nhead'] as number;
-    checkHeads('TransformerEncoderLayer', d, heads);
-    const activation = checkActivation('TransformerEncoderLayer', cfg['activation']);
-    const f = resolveFactory(cfg, generator);
-    const fk = { device: f.device, dtype: f.dtype, generator: f.generator };
-    const ff = cfg['dim_feedforward'] as number;
-    const p = cfg['dropout'] as number;
-    const bias = cfg['bias'] as boolean;
-    const eps = cfg['layer_norm_eps'] as number;
-    this.registerModule('self_attn', new MultiheadAttention(d, heads, { dropout: p, bias, batchFirst: cfg['batch_first'] as boolean, ...fk }));
-    this.registerModule('linear1', new Linear(d, ff, { bias, ...fk }));
-    this.registerModule('dropout', new Dropout({ p }));
-    this.registerModule('linear2', new Linear(ff, d, { bias, ...fk }));
-    this.normFirst = cfg['norm_first'] as boolean;
-    this.registerModule('norm1', new LayerNorm(d, { eps, bias, ...fk }));
-    this.registerModule('norm2', new LayerNorm(d, { eps, bias, ...fk }));
-    this.registerModule('dropout1', new Dropout({ p }));
-    this.registerModule('dropout2', new Dropout({ p }));
-    if (activation instanceof Module) this.registerModule('activation', activation);
+    this.normFirst = buildLayer(this, TransformerEncoderLayer.signature, [dModel, nhead], options, ['self_attn'], 2);
   }
 }
 
@@ -146,32 +149,7 @@ export class TransformerDecoderLayer extends Module {
 
   constructor(dModel: number, nhead: number, options?: TransformerLayerOptions) {
     super();
-    const { cfg, generator } = bindOptions(TransformerDecoderLayer.signature, [dModel, nhead], options);
-    this._config = cfg;
-    const d = cfg['d_model'] as number;
-    const heads = cfg['nhead'] as number;
-    checkHeads('TransformerDecoderLayer', d, heads);
-    const activation = checkActivation('TransformerDecoderLayer', cfg['activation']);
-    const f = resolveFactory(cfg, generator);
-    const fk = { device: f.device, dtype: f.dtype, generator: f.generator };
-    const ff = cfg['dim_feedforward'] as number;
-    const p = cfg['dropout'] as number;
-    const bias = cfg['bias'] as boolean;
-    const eps = cfg['layer_norm_eps'] as number;
-    const batchFirst = cfg['batch_first'] as boolean;
-    this.registerModule('self_attn', new MultiheadAttention(d, heads, { dropout: p, bias, batchFirst, ...fk }));
-    this.registerModule('multihead_attn', new MultiheadAttention(d, heads, { dropout: p, bias, batchFirst, ...fk }));
-    this.registerModule('linear1', new Linear(d, ff, { bias, ...fk }));
-    this.registerModule('dropout', new Dropout({ p }));
-    this.registerModule('linear2', new Linear(ff, d, { bias, ...fk }));
-    this.normFirst = cfg['norm_first'] as boolean;
-    this.registerModule('norm1', new LayerNorm(d, { eps, bias, ...fk }));
-    this.registerModule('norm2', new LayerNorm(d, { eps, bias, ...fk }));
-    this.registerModule('norm3', new LayerNorm(d, { eps, bias, ...fk }));
-    this.registerModule('dropout1', new Dropout({ p }));
-    this.registerModule('dropout2', new Dropout({ p }));
-    this.registerModule('dropout3', new Dropout({ p }));
-    if (activation instanceof Module) this.registerModule('activation', activation);
+    this.normFirst = buildLayer(this, TransformerDecoderLayer.signature, [dModel, nhead], options, ['self_attn', 'multihead_attn'], 3);
   }
 }
 
@@ -186,6 +164,23 @@ function checkLayer(type: string, param: string, v: unknown, want: string): Modu
 function setNorm(m: Module, norm: Module | null): void {
   if (norm !== null) m.registerModule('norm', norm);
   else Object.defineProperty(m, 'norm', { value: null, writable: true, enumerable: true, configurable: true });
+}
+
+/**
+ * The body of TransformerEncoder and TransformerDecoder: `layers`, `num_layers` deep copies of the `{kind}_layer`
+ * argument, then the optional `norm`. Returns `num_layers`.
+ */
+function buildStack(m: Module, sig: Signature, positional: unknown[], options: unknown, kind: 'encoder' | 'decoder'): number {
+  const type = sig.type;
+  const { cfg } = bindOptions(sig, positional, options);
+  m._config = cfg;
+  const layerType = kind === 'encoder' ? 'TransformerEncoderLayer' : 'TransformerDecoderLayer';
+  const layer = checkLayer(type, `${kind}Layer`, cfg[`${kind}_layer`], layerType);
+  const norm = cfg['norm'] === null ? null : checkLayer(type, 'norm', cfg['norm'], 'LayerNorm');
+  const numLayers = cfg['num_layers'] as number;
+  m.registerModule('layers', cloneLayers(layer, numLayers));
+  setNorm(m, norm);
+  return numLayers;
 }
 
 export interface TransformerEncoderOptions {
@@ -227,13 +222,7 @@ export class TransformerEncoder extends Module {
 
   constructor(encoderLayer: Module, numLayers: number, options?: TransformerEncoderOptions) {
     super();
-    const { cfg } = bindOptions(TransformerEncoder.signature, [encoderLayer, numLayers], options);
-    this._config = cfg;
-    const layer = checkLayer('TransformerEncoder', 'encoderLayer', cfg['encoder_layer'], 'TransformerEncoderLayer');
-    const norm = cfg['norm'] === null ? null : checkLayer('TransformerEncoder', 'norm', cfg['norm'], 'LayerNorm');
-    this.numLayers = cfg['num_layers'] as number;
-    this.registerModule('layers', cloneLayers(layer, this.numLayers));
-    setNorm(this, norm);
+    this.numLayers = buildStack(this, TransformerEncoder.signature, [encoderLayer, numLayers], options, 'encoder');
   }
 }
 
@@ -264,13 +253,7 @@ export class TransformerDecoder extends Module {
 
   constructor(decoderLayer: Module, numLayers: number, options?: TransformerDecoderOptions) {
     super();
-    const { cfg } = bindOptions(TransformerDecoder.signature, [decoderLayer, numLayers], options);
-    this._config = cfg;
-    const layer = checkLayer('TransformerDecoder', 'decoderLayer', cfg['decoder_layer'], 'TransformerDecoderLayer');
-    const norm = cfg['norm'] === null ? null : checkLayer('TransformerDecoder', 'norm', cfg['norm'], 'LayerNorm');
-    this.numLayers = cfg['num_layers'] as number;
-    this.registerModule('layers', cloneLayers(layer, this.numLayers));
-    setNorm(this, norm);
+    this.numLayers = buildStack(this, TransformerDecoder.signature, [decoderLayer, numLayers], options, 'decoder');
   }
 }
 
@@ -382,7 +365,7 @@ export class Transformer extends Module {
     if (customEncoder !== null) {
       this.registerModule('encoder', checkLayer('Transformer', 'customEncoder', customEncoder, 'module'));
     } else {
-      checkHeads('Transformer', d, nhead);
+      checkMultipleOf('Transformer', 'dModel', d, 'nhead', nhead);
       const encoderLayer = new TransformerEncoderLayer(d, nhead, layerOpts);
       const encoderNorm = new LayerNorm(d, { eps, bias, ...fk });
       this.registerModule('encoder', new TransformerEncoder(encoderLayer, cfg['num_encoder_layers'] as number, { norm: encoderNorm }));
@@ -391,7 +374,7 @@ export class Transformer extends Module {
     if (customDecoder !== null) {
       this.registerModule('decoder', checkLayer('Transformer', 'customDecoder', customDecoder, 'module'));
     } else {
-      checkHeads('Transformer', d, nhead);
+      checkMultipleOf('Transformer', 'dModel', d, 'nhead', nhead);
       const decoderLayer = new TransformerDecoderLayer(d, nhead, layerOpts);
       const decoderNorm = new LayerNorm(d, { eps, bias, ...fk });
       this.registerModule('decoder', new TransformerDecoder(decoderLayer, cfg['num_decoder_layers'] as number, { norm: decoderNorm }));

@@ -177,24 +177,19 @@ export class PhiloxGenerator implements RandomEngine {
       fail({ code: 'INVALID_ARGUMENT', where: 'PhiloxGenerator.seek', param: 'offset', expected: 'offset in [0, 2^66)', received: offset });
     }
     const block = off >> 2n;
-    this.b0 = Number(block & 0xffffffffn);
-    this.b1 = Number((block >> 32n) & 0xffffffffn);
-    const lane = Number(off & 3n);
-    if (lane === 0) this.lane = 4;
-    else {
-      philox4x32_10(this.b0, this.b1, this.s0, this.s1, this.k0, this.k1, this.block);
-      this.lane = lane;
-    }
-    this.nextDoubleNormal = null;
-    return this;
+    return this.moveTo(Number(block & 0xffffffffn), Number((block >> 32n) & 0xffffffffn), Number(off & 3n));
   }
 
   /** Fast seek for non-negative safe-integer offsets (no BigInt). */
   seekWords(offset: number): this {
     const block = Math.floor(offset / 4);
-    this.b0 = block >>> 0;
-    this.b1 = Math.floor(block / 4294967296) >>> 0;
-    const lane = offset - block * 4;
+    return this.moveTo(block >>> 0, Math.floor(block / 4294967296) >>> 0, offset - block * 4);
+  }
+
+  /** Both seeks: the next word is lane `lane` of block `(b1, b0)` (computed now unless lane 0); normal cache cleared. */
+  private moveTo(b0: number, b1: number, lane: number): this {
+    this.b0 = b0;
+    this.b1 = b1;
     if (lane === 0) this.lane = 4;
     else {
       philox4x32_10(this.b0, this.b1, this.s0, this.s1, this.k0, this.k1, this.block);

@@ -113,7 +113,8 @@ export function bfloat16FromBits(h: number): number {
   return float32FromBits((h & 0xffff) << 16);
 }
 
-function roundHalfEven(v: number): number {
+/** Round to the nearest integer, ties to even (the 16-bit conversions' subnormal and mantissa rounding). @internal */
+export function roundHalfEven(v: number): number {
   const f = Math.floor(v);
   const d = v - f;
   if (d > 0.5) return f + 1;

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lsuv } from '../../src/analysis/lsuv.js';
 import { probe } from '../../src/analysis/probe.js';
-import { InitError } from '../../src/errors.js';
 import { normal_ } from '../../src/init/normal.js';
 import { parseSafetensors } from '../../src/io/safetensors.js';
 import type { Module } from '../../src/nn/module.js';
@@ -16,6 +15,7 @@ import { fromSpec } from '../../src/nn/spec.js';
 import { Generator } from '../../src/rng/generator.js';
 import { type Tensor, empty, zeros } from '../../src/tensor/tensor.js';
 import { cli } from '../helpers/cli.js';
+import { thrown } from '../helpers/errors.js';
 
 function mlp(depth: number, width: number, act: string): unknown {
   return { type: 'Sequential', children: Array.from({ length: depth }, () => [{ type: 'Linear', args: [width, width] }, { type: act }]).flat() };
@@ -40,16 +40,6 @@ function weightedStds(model: Module, x: Tensor): number[] {
   return probe(model, { input: x, generator: new Generator().manualSeed(99) })
     .layers.filter((l) => /^(Linear|Conv[12]d)$/.test(l.module))
     .map((l) => l.outputStd);
-}
-
-function thrown(fn: () => unknown): InitError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InitError);
-    return e as InitError;
-  }
-  throw new Error('expected an InitError');
 }
 
 describe('lsuv: convergence', () => {

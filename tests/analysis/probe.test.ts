@@ -3,7 +3,6 @@
 // gradients through parameter-free first layers and shared layers. Numerics against PyTorch: probe-golden.test.ts
 // and tests/oracle/probe.test.ts.
 import { describe, expect, it } from 'vitest';
-import { InitError } from '../../src/errors.js';
 import { outputStats, probe, randintInto, stdOf } from '../../src/analysis/probe.js';
 import { histogram, summarize } from '../../src/analysis/ops/stats.js';
 import { type GemmBackend, tsGemm } from '../../src/analysis/ops/gemm.js';
@@ -15,6 +14,7 @@ import { fromSpec } from '../../src/nn/spec.js';
 import { Generator } from '../../src/rng/generator.js';
 import { empty, fromArray } from '../../src/tensor/tensor.js';
 import { f32bits } from '../helpers/bits.js';
+import { thrown } from '../helpers/errors.js';
 
 const DQN = {
   type: 'Sequential',
@@ -28,16 +28,6 @@ const DQN = {
 function build(spec: unknown, seed = 0): { model: ReturnType<typeof fromSpec>; g: Generator } {
   const g = new Generator().manualSeed(seed);
   return { model: fromSpec(spec, { generator: g }), g };
-}
-
-function thrown(fn: () => unknown): InitError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InitError);
-    return e as InitError;
-  }
-  throw new Error('expected an InitError');
 }
 
 describe('probe: errors', () => {

@@ -54,6 +54,18 @@ describe('propagate: closed forms', () => {
     expect(() => propagate(conv, { inputShape: [1, 28, 28] })).toThrow(/expected \[3, L, L\] \(in_channels=3\), got input of shape \[1, 28, 28\]/);
   });
 
+  it("pooling output shapes follow PyTorch's pooling_output_shape, ceil_mode's last-window rule included", () => {
+    // PyTorch 1.13: nn.MaxPool1d(3, stride=3, padding=1, ceil_mode=True)(torch.zeros(1, 1, 5)).shape == (1, 1, 2);
+    // a plain ceil((5 + 2 - 2 - 1) / 3 + 1) would say 3, a window starting past the input and its left padding.
+    const pool = (ceil: boolean) =>
+      fromSpec({ type: 'MaxPool1d', args: [3], kwargs: { stride: 3, padding: 1, ceil_mode: ceil } }, { device: 'meta' });
+    expect(propagate(pool(true), { inputShape: [1, 5] }).layers[0]!.shape).toEqual([1, 2]);
+    expect(propagate(pool(false), { inputShape: [1, 5] }).layers[0]!.shape).toEqual([1, 2]);
+    // nn.MaxPool1d(2, ceil_mode=True)(torch.zeros(1, 1, 5)).shape == (1, 1, 3): the partial last window counts.
+    const half = fromSpec({ type: 'MaxPool1d', args: [2], kwargs: { ceil_mode: true } }, { device: 'meta' });
+    expect(propagate(half, { inputShape: [1, 5] }).layers[0]!.shape).toEqual([1, 3]);
+  });
+
   it('layers that are not modelled stop the prediction with a note', () => {
     const m = fromSpec({ type: 'Sequential', children: [{ type: 'Linear', args: [8, 8] }, { type: 'Bilinear', args: [8, 8, 8] }, { type: 'ReLU' }] }, { device: 'meta' });
     const p = propagate(m, { inputShape: [8] });

@@ -29,3 +29,8 @@ export function diffBits(actual: string[], expected: string[], limit = 5): { cou
   }
   return { count, first };
 }
+
+/** The bits of a tensor's storage: 16 hex digits per value of a float64 storage, 8 per value of a float32 one. */
+export function storageBits(t: { data: Float32Array | Float64Array }): string[] {
+  return t.data instanceof Float64Array ? f64bits(t.data) : f32bits(t.data);
+}

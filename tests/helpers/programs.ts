@@ -4,6 +4,7 @@
  * draws 4 float32 uniforms so the stream position after the program is compared too.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { Generator, InitError, empty, init, randperm, type DType, type Tensor, type TorchCompat } from '../../src/index.js';
 import type { FanLayout } from '../../src/init/fan.js';
@@ -33,6 +34,18 @@ export type Encoded =
 export interface CaseResult {
   out: Encoded[];
   next: string;
+}
+
+/** A golden fixture of programs (tests/fixtures/init.json, rng.json): the generator command, its environment, the cases. */
+export interface ProgramFixture {
+  command: string;
+  environment: { torch: string; cpu_capability: string };
+  cases: (Case & { name: string; expected: CaseResult })[];
+}
+
+/** Reads tests/fixtures/`file`, a fixture scripts/torch_init_ops.py's `write_fixture` wrote. */
+export function readProgramFixture(file: string): ProgramFixture {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${file}`, import.meta.url), 'utf8')) as ProgramFixture;
 }
 
 export const FULL_LIMIT = 2048;

@@ -1,21 +1,14 @@
 // Golden: every torch.nn.init function (orthogonal_ excepted) against tests/fixtures/init.json, bit for bit.
 // The fixture was produced by real PyTorch: /usr/bin/python3 scripts/gen_init_fixtures.py (command and torch version
 // are recorded inside it).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Case, type CaseResult, compatFor, expectCaseMatches, runCase } from '../helpers/programs.js';
+import { type CaseResult, type ProgramFixture, compatFor, expectCaseMatches, readProgramFixture, runCase } from '../helpers/programs.js';
 
-interface Fixture {
-  command: string;
-  environment: { torch: string; cpu_capability: string };
-  cases: (Case & { name: string; expected: CaseResult })[];
-}
-
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/init.json', import.meta.url), 'utf8')) as Fixture;
+const fixture = readProgramFixture('init.json');
 const compat = compatFor(fixture.environment.torch);
 
 /** The fixture's cases grouped by the first op's function, so a failure names the function. */
-const groups = new Map<string, Fixture['cases']>();
+const groups = new Map<string, ProgramFixture['cases']>();
 for (const c of fixture.cases) {
   const key = c.ops.length > 1 && new Set(c.ops.map((o) => o.op)).size > 1 ? 'programs (several functions in a row)' : c.ops[0]!.op;
   groups.set(key, [...(groups.get(key) ?? []), c]);

@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Generator, InitError, type Tensor, empty, init } from '../../src/index.js';
+import { Generator, type Tensor, empty, init } from '../../src/index.js';
 import { f32bits } from '../helpers/bits.js';
+import { thrown } from '../helpers/errors.js';
 
 interface FixtureCase {
   op: 'orthogonal' | 'delta';
@@ -281,14 +282,7 @@ describe('orthogonal_ properties (fast-check)', () => {
 
 describe('orthogonal_ / deltaOrthogonal_ errors', () => {
   function expectInitError(fn: () => unknown, code: string, param: string, ...mentions: string[]): void {
-    let err: unknown;
-    try {
-      fn();
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(InitError);
-    const e = err as InitError;
+    const e = thrown(fn);
     expect(e.code).toBe(code);
     expect(e.param).toBe(param);
     expect(e.message).toContain(param === 'options' ? 'options' : param);

@@ -9,9 +9,10 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { _testHooks } from '../../src/io/node.js';
 import { TensorDecoder, parseSafetensorsHeader } from '../../src/io/safetensors.js';
-import { InitError, type Tensor, empty, fromArray, init, manualSeed, parseSafetensors, serializeSafetensors } from '../../src/index.js';
+import { type InitError, type Tensor, empty, fromArray, init, manualSeed, parseSafetensors, serializeSafetensors } from '../../src/index.js';
 import { createSafetensorsWriter, loadSafetensors, saveSafetensors, writeFileAtomic } from '../../src/node.js';
-import { f32bits, f64bits } from '../helpers/bits.js';
+import { storageBits } from '../helpers/bits.js';
+import { expectReject } from '../helpers/errors.js';
 import { transpileClosure } from './child-build.js';
 import { baseFiles, corruptFile } from './fuzz-cases.js';
 
@@ -26,22 +27,8 @@ afterEach(() => {
 });
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-const bitsOf = (t: Tensor): string[] => (t.data instanceof Float64Array ? f64bits(t.data) : f32bits(t.data));
 /** Files in `d` other than `keep` (temporary files left behind would show up here). */
 const leftovers = (d: string, ...keep: string[]): string[] => readdirSync(d).filter((f) => !keep.includes(f));
-
-async function expectReject(p: Promise<unknown>, code: string, ...fragments: string[]): Promise<InitError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(InitError);
-    const err = e as InitError;
-    expect(err.code, err.message).toBe(code);
-    for (const f of fragments) expect(err.message).toContain(f);
-    return err;
-  }
-  throw new Error(`expected InitError ${code}`);
-}
 
 function sample(): Map<string, Tensor> {
   manualSeed(5);
@@ -67,7 +54,7 @@ describe('saveSafetensors / loadSafetensors', () => {
     expect(leftovers(sub, 'model.safetensors')).toEqual([]);
     const back = await loadSafetensors(path);
     expect([...back.tensors.keys()]).toEqual([...tensors.keys()]);
-    for (const [k, t] of tensors) expect(bitsOf(back.tensors.get(k)!)).toEqual(bitsOf(t));
+    for (const [k, t] of tensors) expect(storageBits(back.tensors.get(k)!)).toEqual(storageBits(t));
     expect(back.metadata).toEqual({ seed: '5' });
     expect(back.dtypes.get('mask')).toBe('BOOL');
   });
@@ -138,13 +125,13 @@ describe('saveSafetensors / loadSafetensors', () => {
       const viaParse = (() => {
         try {
           const r = parseSafetensors(bytes);
-          return { ok: [...r.tensors].map(([k, t]) => [k, t.dtype, t.shape, bitsOf(t)]) };
+          return { ok: [...r.tensors].map(([k, t]) => [k, t.dtype, t.shape, storageBits(t)]) };
         } catch (e) {
           return { code: (e as InitError).code, msg: (e as InitError).message.replace(/^parseSafetensors/, '') };
         }
       })();
       const viaLoad = await loadSafetensors(path).then(
-        (r) => ({ ok: [...r.tensors].map(([k, t]) => [k, t.dtype, t.shape, bitsOf(t)]) }),
+        (r) => ({ ok: [...r.tensors].map(([k, t]) => [k, t.dtype, t.shape, storageBits(t)]) }),
         (e: InitError) => ({ code: e.code, msg: e.message.replace(`loadSafetensors(${JSON.stringify(path)})`, '') }),
       );
       expect(viaLoad).toEqual(viaParse);

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InitError, type Tensor, empty, fromArray, init, manualSeed, parseNpy, serializeNpy } from '../../src/index.js';
+import { type Tensor, empty, fromArray, init, manualSeed, parseNpy, serializeNpy } from '../../src/index.js';
 import { loadNpy, saveNpy } from '../../src/node.js';
+import { expectError } from '../helpers/errors.js';
 
 const enc = new TextEncoder();
 
@@ -19,18 +20,6 @@ function npy(header: string, data: ArrayLike<number>, version: [number, number] 
   out.set(h, 8 + lenBytes);
   out.set(Array.from(data), 8 + lenBytes + h.length);
   return out;
-}
-
-function expectError(fn: () => unknown, code: string, ...fragments: string[]): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InitError);
-    expect((e as InitError).code, (e as InitError).message).toBe(code);
-    for (const f of fragments) expect((e as InitError).message).toContain(f);
-    return;
-  }
-  throw new Error(`expected InitError ${code}`);
 }
 
 const storage = (t: Tensor): string => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex');

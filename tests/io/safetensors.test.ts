@@ -14,7 +14,8 @@ import {
   parseSafetensorsHeader,
   serializeSafetensors,
 } from '../../src/index.js';
-import { f32bits, f64bits } from '../helpers/bits.js';
+import { storageBits } from '../helpers/bits.js';
+import { expectError } from '../helpers/errors.js';
 
 const FC_SEED = 7310;
 const enc = new TextEncoder();
@@ -33,24 +34,6 @@ function file(header: string, data: ArrayLike<number> = [], n?: number): Uint8Ar
 function headerText(bytes: Uint8Array): string {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
   return new TextDecoder().decode(bytes.subarray(8, 8 + n));
-}
-
-/** Expect an InitError with `code` whose message contains every fragment. */
-function expectError(fn: () => unknown, code: string, ...fragments: string[]): InitError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InitError);
-    const err = e as InitError;
-    expect(err.code, err.message).toBe(code);
-    for (const f of fragments) expect(err.message).toContain(f);
-    return err;
-  }
-  throw new Error(`expected InitError ${code}`);
-}
-
-function bitsOf(t: Tensor): string[] {
-  return t.data instanceof Float64Array ? f64bits(t.data) : f32bits(t.data);
 }
 
 describe('exact bytes', () => {
@@ -134,7 +117,7 @@ describe('round trips', () => {
       const got = tensors.get(name)!;
       expect(got.dtype).toBe(t.dtype);
       expect(got.shape).toEqual(t.shape);
-      expect(bitsOf(got)).toEqual(bitsOf(t));
+      expect(storageBits(got)).toEqual(storageBits(t));
     }
     expect(headerText(bytes)).not.toContain('__metadata__');
   });
@@ -161,8 +144,8 @@ describe('round trips', () => {
       expect([...dtypes.values()]).toEqual([expectDtype, expectDtype, 'I64']);
       // PyTorch's `.to(dtype)`: float64 → 16-bit goes through float32 first.
       const via = (t: Tensor): Tensor => (target === 'float16' || target === 'bfloat16' ? t.to('float32').to(target) : t.to(target));
-      expect(bitsOf(tensors.get('w32')!)).toEqual(bitsOf(via(w32)));
-      expect(bitsOf(tensors.get('w64')!)).toEqual(bitsOf(via(w64)));
+      expect(storageBits(tensors.get('w32')!)).toEqual(storageBits(via(w32)));
+      expect(storageBits(tensors.get('w64')!)).toEqual(storageBits(via(w64)));
       expect(tensors.get('n')!.dtype).toBe('int64');
     });
   }
@@ -228,7 +211,7 @@ describe('round trips', () => {
         expect(headerText(bytes)).toMatch(/^\{.*\} {0,7}$/s);
         const back = parseSafetensors(bytes);
         expect([...back.tensors.keys()]).toEqual([...map.keys()]);
-        for (const [k, t] of map) expect(bitsOf(back.tensors.get(k)!)).toEqual(bitsOf(t));
+        for (const [k, t] of map) expect(storageBits(back.tensors.get(k)!)).toEqual(storageBits(t));
         expect(back.metadata).toEqual(meta);
       }),
       { seed: FC_SEED, numRuns: 300 },

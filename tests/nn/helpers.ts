@@ -1,7 +1,12 @@
-/** Shared helpers for the nn tests: a tensor's bits as PyTorch's fixtures record them. */
+/** Shared helpers for the nn tests: a seeded generator, a tensor's bits as PyTorch's fixtures record them. */
 import { createHash } from 'node:crypto';
-import { type Tensor, bfloat16Bits, float16Bits } from '../../src/index.js';
+import { Generator, type Tensor, bfloat16Bits, float16Bits } from '../../src/index.js';
 import { f32bits, f64bits } from '../helpers/bits.js';
+
+/** A fresh MT19937 generator seeded like `torch.Generator().manual_seed(seed)`. */
+export function gen(seed = 0): Generator {
+  return new Generator().manualSeed(seed);
+}
 
 /** Hex bit patterns per element (4 hex digits for 16-bit dtypes), decimal for integer dtypes. */
 export function tensorBits(t: Tensor): string[] {

@@ -2,25 +2,12 @@
 // PyTorch), honour dtype / generator / device options, meta mode builds huge models instantly without drawing, and
 // every validation branch throws an InitError that names the parameter and echoes the value.
 import { describe, expect, it } from 'vitest';
-import { Generator, InitError, defaultGenerator, empty, init, manualSeed, nn } from '../../src/index.js';
-import { tensorBits } from './helpers.js';
-
-function gen(seed = 0): Generator {
-  return new Generator().manualSeed(seed);
-}
+import { type Generator, defaultGenerator, empty, init, manualSeed, nn } from '../../src/index.js';
+import { thrown } from '../helpers/errors.js';
+import { gen, tensorBits } from './helpers.js';
 
 function bitsOf(m: nn.Module): Record<string, string[]> {
   return Object.fromEntries([...m.stateDict()].map(([k, t]) => [k, tensorBits(t)]));
-}
-
-function thrown(fn: () => unknown): InitError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InitError) return e;
-    throw e;
-  }
-  throw new Error('expected an InitError');
 }
 
 describe('TypeScript constructors build what the spec builds', () => {

@@ -2,11 +2,9 @@
 // persistent buffers), loadStateDict's reporting, to(dtype), deepCopy, repr of user modules, and every throw site.
 import { describe, expect, it } from 'vitest';
 import type { Tensor} from '../../src/index.js';
-import { Generator, InitError, fromArray, nn, ones, zeros } from '../../src/index.js';
-
-function gen(seed = 0): Generator {
-  return new Generator().manualSeed(seed);
-}
+import { type Generator, fromArray, nn, ones, zeros } from '../../src/index.js';
+import { thrown } from '../helpers/errors.js';
+import { gen } from './helpers.js';
 
 class Net extends nn.Module {
   declare fc1: nn.Linear;
@@ -22,16 +20,6 @@ class Net extends nn.Module {
     this.registerBuffer('steps', zeros([]));
     this.registerBuffer('cache', zeros([3]), { persistent: false });
   }
-}
-
-function thrown(fn: () => unknown): InitError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InitError) return e;
-    throw e;
-  }
-  throw new Error('expected an InitError');
 }
 
 describe('Module registration and attribute access', () => {

@@ -3,13 +3,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Generator, InitError, nn } from '../../src/index.js';
+import { InitError, nn } from '../../src/index.js';
 import { randomModel } from './random-specs.js';
-import { tensorBits } from './helpers.js';
-
-function gen(seed = 0): Generator {
-  return new Generator().manualSeed(seed);
-}
+import { gen, tensorBits } from './helpers.js';
 
 function bitsOf(m: nn.Module): [string, string, string[]][] {
   return [...m.stateDict()].map(([k, t]) => [k, t.dtype, tensorBits(t)]);

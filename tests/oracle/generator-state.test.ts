@@ -1,7 +1,8 @@
 // The generator state blob interoperates with torch.get_rng_state()/set_rng_state().
 import { expect, it } from 'vitest';
 import { Generator, empty, init } from '../../src/index.js';
-import { PY_PRELUDE, describeTorch, oracleSeed, runTorch } from '../helpers/torch.js';
+import { PY_PRELUDE, describeTorch, oracleSeed, runTorch, torchVersion } from '../helpers/torch.js';
+import { compatFor } from '../helpers/programs.js';
 
 const PY = `${PY_PRELUDE}
 out = []
@@ -20,12 +21,14 @@ describeTorch('oracle: generator state vs torch.get_rng_state()', () => {
   it('getStateBytes equals torch.get_rng_state() after draws; set_rng_state accepts ours', () => {
     const s0 = oracleSeed();
     const cases = [0, 1, 2, 3].map((k) => ({ seed: String(s0 + k * 1000003), u: (s0 + k * 97) % 1500, n: [1, 3, 20, 33][k]! }));
-    const g = new Generator().manualSeed(s0);
+    // The cached sample comes from the per-element path, where 1.13 (log) and 2.x (log1p) differ in the last bits.
+    const compat = compatFor(torchVersion() ?? '2');
+    const g = new Generator({ compat }).manualSeed(s0);
     init.normal_(empty([3]), 0, 1, { generator: g }); // leaves a cached sample in the state
     const ours = Buffer.from(g.getStateBytes()).toString('hex');
     const res = runTorch<{ states: string[]; next: { rand: string[]; randn1: string[] } }>(PY, { cases, ours });
     cases.forEach((c, i) => {
-      const h = new Generator().manualSeed(BigInt(c.seed));
+      const h = new Generator({ compat }).manualSeed(BigInt(c.seed));
       init.uniform_(empty([c.u]), 0, 1, { generator: h });
       init.normal_(empty([c.n]), 0, 1, { generator: h });
       expect(Buffer.from(h.getStateBytes()).toString('hex'), `case ${JSON.stringify(c)}`).toBe(res.states[i]);

@@ -1,6 +1,7 @@
 // Oracle: fresh random shapes and options for every probe op each run, forward outputs and all gradients compared
 // with live PyTorch (float32, CPU, one thread) through scripts/gen_ops_fixtures.py --stdin. Prints the seed and
-// the worst error per op. Budget: 1e-5 relative per element (against max(|ref|, rms(ref))), 1e-6 on the std.
+// the worst error per op. Budget: 1e-5 relative per element (against max(|ref|, rms(ref))) and on the std (the probe
+// needs 1e-4 on stds; float32 reductions over thousands of elements reach a few 1e-6).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { PYTHON, describeTorch, oracleSeed } from '../helpers/torch.js';
 import { type RefCase, type RefResult, compareCase, runOurs } from '../analysis/ops-harness.js';
 
 const TOL = 1e-5;
-const STD_TOL = 1e-6;
+const STD_TOL = 1e-5;
 
 function makeCases(master: number): RefCase[] {
   const g = new Generator().manualSeed(master);
@@ -168,7 +169,7 @@ function runReference(cases: RefCase[]): RefResult[] {
 describeTorch('probe ops vs live PyTorch (random shapes)', () => {
   let refs: RefResult[] = [];
   let seed = 0;
-  it('forward outputs and all gradients agree to 1e-5 (std to 1e-6)', () => {
+  it('forward outputs and all gradients agree to 1e-5 (std too)', () => {
     seed = oracleSeed();
     refs = runReference(makeCases(seed));
     const { table, failures } = report(refs);

@@ -2,17 +2,10 @@
 // trunc_normal_, randperm; float32, float64, float16, bfloat16) against tests/fixtures/rng.json, bit for bit.
 // The fixture was produced by real PyTorch: /usr/bin/python3 scripts/gen_rng_fixtures.py (command and torch version
 // are recorded inside it). float64 normal_ is compared within a few ulps (double log/sin/cos differ from glibc's).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Case, type CaseResult, compatFor, expectCaseMatches, runCase } from '../helpers/programs.js';
+import { compatFor, expectCaseMatches, readProgramFixture, runCase } from '../helpers/programs.js';
 
-interface Fixture {
-  command: string;
-  environment: { torch: string; cpu_capability: string };
-  cases: (Case & { name: string; expected: CaseResult })[];
-}
-
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/rng.json', import.meta.url), 'utf8')) as Fixture;
+const fixture = readProgramFixture('rng.json');
 const compat = compatFor(fixture.environment.torch);
 
 describe(`golden rng fixtures (PyTorch ${fixture.environment.torch}, ${fixture.environment.cpu_capability}; ${fixture.command})`, () => {

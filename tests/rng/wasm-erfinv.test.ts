@@ -6,20 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Generator, PhiloxGenerator, empty, init } from '../../src/index.js';
 import { erfinvF32 } from '../../src/rng/erfinv.js';
 import { erff, expf, logf } from '../../src/rng/libm.js';
-import { activeKernels, setKernelBackend } from '../../src/rng/wasm/backend.js';
+import { setKernelBackend } from '../../src/rng/wasm/backend.js';
 import { diffBits, f32bits } from '../helpers/bits.js';
+import { kernels } from '../helpers/wasm.js';
 
 const SEED = Number(process.env.INITKIT_FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 afterAll(() => setKernelBackend('auto'));
-
-function kernels() {
-  setKernelBackend('wasm');
-  const k = activeKernels();
-  setKernelBackend('auto');
-  if (k === null) throw new Error('WebAssembly kernels unavailable');
-  return k;
-}
 
 /** erfinv of `ys` through the module's probe (the kernel's own vector code, or its scalar fallback), in chunks. */
 function wasmErfinv(ys: Float32Array, scalar = false): Float32Array {

@@ -7,19 +7,11 @@
 // that no input reaches such a case, so the vector code is exact for every input PyTorch's kernel can see.
 import { describe, expect, it } from 'vitest';
 import { log256, sincos256, sincosOut } from '../../src/rng/avx2-math.js';
-import { activeKernels, setKernelBackend } from '../../src/rng/wasm/backend.js';
+import { kernels } from '../helpers/wasm.js';
 
 const f = Math.fround;
 const TWO_PI_F = f(2 * Math.PI);
 const N = 2 ** 24;
-
-function kernels() {
-  setKernelBackend('wasm');
-  const k = activeKernels();
-  setKernelBackend('auto');
-  if (k === null) throw new Error('WebAssembly kernels unavailable');
-  return k;
-}
 
 describe('normal_ block math, all 2^24 uniforms', () => {
   it('radius = sqrt(-2 log(1 - u)) matches avx2-math.ts for every u = k * 2^-24', () => {

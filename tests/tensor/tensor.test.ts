@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InitError, Tensor, empty, fromArray, full, ones, zeros, bfloat16Bits, float16Bits, float16FromBits, bfloat16FromBits } from '../../src/index.js';
+import { thrown } from '../helpers/errors.js';
+import { Tensor, empty, fromArray, full, ones, zeros, bfloat16Bits, float16Bits, float16FromBits, bfloat16FromBits } from '../../src/index.js';
 
 describe('Tensor basics', () => {
   it('factories, shape, numel, dim, size', () => {
@@ -113,14 +114,7 @@ describe('Tensor errors', () => {
     ['mul_ shape', () => empty([3]).mul_(empty([2])), /shape \[3\].*got shape \[2\]/],
   ];
   it.each(cases)('%s', (_name, fn, re) => {
-    let err: unknown;
-    try {
-      fn();
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(InitError);
-    expect((err as Error).message).toMatch(re);
+    expect(thrown(fn).message).toMatch(re);
   });
 
   it('Tensor is a class with describe() for messages', () => {

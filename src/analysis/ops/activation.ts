@@ -11,6 +11,7 @@
 import { checkEnum, checkFiniteNumber, fail } from '../../errors.js';
 import { fmaf } from '../../rng/fma.js';
 import { erff } from '../../rng/libm.js';
+import { sameShape } from '../../tensor/shape.js';
 import { type Buf, checkBuf, shapeText } from './buffer.js';
 
 /** The supported activations (PyTorch's functional names). */
@@ -312,7 +313,7 @@ export function activationBackward(
   const yb = checkBuf(where, 'output', y);
   const gb = checkBuf(where, 'gradOutput', gradOutput);
   for (const [param, b] of [['output', yb], ['gradOutput', gb]] as const) {
-    if (b.shape.length !== xb.shape.length || b.shape.some((d, i) => d !== xb.shape[i])) {
+    if (!sameShape(b.shape, xb.shape)) {
       fail({
         code: 'SHAPE_MISMATCH',
         where,

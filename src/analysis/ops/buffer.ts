@@ -2,9 +2,9 @@
  * `Buf`: the probe's working array, a float32 buffer with an explicit row-major shape (PyTorch's contiguous layout).
  * A float32 {@link Tensor} is structurally compatible (`{ data, shape }`); {@link bufFromTensor} converts others.
  */
-import { fail } from '../../errors.js';
+import { checkInteger, fail } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { checkShape, formatShape, numelOf } from '../../tensor/shape.js';
+import { checkShape, formatShape, numelOf, sameShape } from '../../tensor/shape.js';
 
 /** A contiguous row-major float32 array and its shape. */
 export interface Buf {
@@ -106,4 +106,54 @@ export function checkBuf(where: string, param: string, b: unknown, minRank = 0, 
     });
   }
   return v as Buf;
+}
+
+/** Validate an optional bias: null when absent, else a 1-D Buf of `weight.shape[0]` (`what` names that size). @internal */
+export function checkBias(where: string, bias: unknown, weight: Buf, what: string): Buf | null {
+  if (bias === null || bias === undefined) return null;
+  const b = checkBuf(where, 'bias', bias, 1, 1);
+  if (b.shape[0] !== weight.shape[0]) {
+    fail({
+      code: 'SHAPE_MISMATCH',
+      where,
+      param: 'bias',
+      expected: `bias of shape [${weight.shape[0]}] (${what} of weight ${shapeText(weight.shape)})`,
+      receivedText: shapeText(b.shape),
+    });
+  }
+  return b;
+}
+
+/** A backward's `gradOutput` must have the forward output's shape. @internal */
+export function checkGradShape(where: string, gy: Buf, shape: readonly number[]): void {
+  if (!sameShape(gy.shape, shape)) {
+    fail({
+      code: 'SHAPE_MISMATCH',
+      where,
+      param: 'gradOutput',
+      expected: `gradOutput of the output's ${shapeText(shape)}`,
+      receivedText: shapeText(gy.shape),
+    });
+  }
+}
+
+/**
+ * An integer option per spatial dimension (stride, padding, dilation, kernel size): an integer, or an array of
+ * `dims` (or of 1, repeated) integers, each >= `min`; `def` when the option is absent (an integer is repeated; with
+ * `def` null an absent option fails like a bad one). @internal
+ */
+export function perDim(where: string, param: string, v: unknown, dims: number, def: number | number[] | null, min: number): number[] {
+  if (v === undefined && def !== null) return typeof def === 'number' ? Array<number>(dims).fill(def) : def;
+  if (typeof v === 'number') return Array<number>(dims).fill(checkInteger(where, param, v, min));
+  if (Array.isArray(v) && (v.length === dims || v.length === 1)) {
+    const vals = v.map((x: unknown) => checkInteger(where, param, x, min));
+    return vals.length === dims ? vals : Array<number>(dims).fill(vals[0]!);
+  }
+  return fail({
+    code: 'INVALID_ARGUMENT',
+    where,
+    param,
+    expected: `${param} to be an integer >= ${min} or an array of ${dims}`,
+    received: v,
+  });
 }

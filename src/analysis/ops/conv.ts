@@ -13,27 +13,15 @@
  * replicate, circular), as `nn.Conv*d(padding_mode=…)` does.
  */
 import { checkEnum, checkInteger, fail } from '../../errors.js';
-import { type Buf, checkBuf, shapeText } from './buffer.js';
+import { type ConvGeometryOptions, PADDING_MODES, type PaddingMode } from '../../nn/conv.js';
+import { type Buf, checkBias, checkBuf, checkGradShape, perDim, shapeText } from './buffer.js';
 import { resolveGemm } from './gemm.js';
 import type { GemmOptions, GradNeeds, ParamGrads } from './linear.js';
 
-/** Padding modes of `nn.Conv*d`. */
-export const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'] as const;
-export type PaddingMode = (typeof PADDING_MODES)[number];
+export { PADDING_MODES, type PaddingMode };
 
-/** Convolution options, PyTorch's names camelCased and defaults. */
-export interface ConvOptions extends GemmOptions {
-  /** Stride: an integer or one per spatial dimension; default 1. */
-  stride?: number | readonly number[];
-  /** Zero-based padding per side: an integer, one per dimension, `'same'` or `'valid'` (0); default 0. */
-  padding?: number | readonly number[] | 'same' | 'valid';
-  /** Dilation of the kernel; default 1. */
-  dilation?: number | readonly number[];
-  /** Channel groups (C and O must be multiples); default 1. */
-  groups?: number;
-  /** How padded positions read the input; default `'zeros'`. */
-  paddingMode?: PaddingMode;
-}
+/** Convolution options, PyTorch's names camelCased and defaults (those of `nn.Conv*d`), plus the GEMM backend. */
+export interface ConvOptions extends GemmOptions, ConvGeometryOptions {}
 
 /** The resolved geometry of a 2-D (or height-1) convolution. @internal */
 interface Geometry {
@@ -57,22 +45,6 @@ interface Geometry {
   mode: PaddingMode;
   batched: boolean;
   outShape: readonly number[];
-}
-
-function perDim(where: string, param: string, v: unknown, dims: number, def: number, min: number): number[] {
-  if (v === undefined) return Array<number>(dims).fill(def);
-  if (typeof v === 'number') return Array<number>(dims).fill(checkInteger(where, param, v, min));
-  if (Array.isArray(v) && (v.length === dims || v.length === 1)) {
-    const vals = v.map((x: unknown) => checkInteger(where, param, x, min));
-    return vals.length === dims ? vals : Array<number>(dims).fill(vals[0]!);
-  }
-  return fail({
-    code: 'INVALID_ARGUMENT',
-    where,
-    param,
-    expected: `${param} to be an integer >= ${min} or an array of ${dims}`,
-    received: v,
-  });
 }
 
 /** Resolve shapes and options; `dims` is 1 or 2. */
@@ -279,20 +251,7 @@ function isPointwise(g: Geometry): boolean {
 function checkConvArgs(where: string, x: unknown, weight: unknown, bias: unknown): [Buf, Buf, Buf | null] {
   const xb = checkBuf(where, 'input', x);
   const w = checkBuf(where, 'weight', weight);
-  let b: Buf | null = null;
-  if (bias !== null && bias !== undefined) {
-    b = checkBuf(where, 'bias', bias, 1, 1);
-    if (b.shape[0] !== w.shape[0]) {
-      fail({
-        code: 'SHAPE_MISMATCH',
-        where,
-        param: 'bias',
-        expected: `bias of shape [${w.shape[0]}] (out channels of weight ${shapeText(w.shape)})`,
-        receivedText: shapeText(b.shape),
-      });
-    }
-  }
-  return [xb, w, b];
+  return [xb, w, checkBias(where, bias, w, 'out channels')];
 }
 
 function convForward(where: string, dims: 1 | 2, x: Buf, weight: Buf, bias: Buf | null, opts: ConvOptions): Buf {
@@ -342,15 +301,7 @@ function convBackward(
   const g = geometry(where, dims, xb, w, opts);
   const gemm = resolveGemm(where, opts.gemm);
   const gy = checkBuf(where, 'gradOutput', gradOutput);
-  if (gy.shape.length !== g.outShape.length || gy.shape.some((d, i) => d !== g.outShape[i])) {
-    fail({
-      code: 'SHAPE_MISMATCH',
-      where,
-      param: 'gradOutput',
-      expected: `gradOutput of the output's ${shapeText(g.outShape)}`,
-      receivedText: shapeText(gy.shape),
-    });
-  }
+  checkGradShape(where, gy, g.outShape);
   const needs = opts.needs ?? {};
   const og = g.o / g.groups;
   const cg = g.c / g.groups;

@@ -2,7 +2,7 @@
  * `embedding`: PyTorch's `F.embedding` (`nn.Embedding`'s forward), a row gather, and its backward, a scatter-add.
  */
 import { checkInteger, fail } from '../../errors.js';
-import { type Buf, checkBuf, numel, shapeText } from './buffer.js';
+import { type Buf, checkBuf, checkGradShape, numel, shapeText } from './buffer.js';
 
 /** Integer indices with a shape (e.g. token ids `[batch, seq]`). */
 export interface Indices {
@@ -109,15 +109,7 @@ export function embeddingBackward(
   const idx = checkIndices(where, indices, rows);
   const gy = checkBuf(where, 'gradOutput', gradOutput);
   const outShape = [...idx.shape, dim];
-  if (gy.shape.length !== outShape.length || gy.shape.some((d, i) => d !== outShape[i])) {
-    fail({
-      code: 'SHAPE_MISMATCH',
-      where,
-      param: 'gradOutput',
-      expected: `gradOutput of the output's ${shapeText(outShape)}`,
-      receivedText: shapeText(gy.shape),
-    });
-  }
+  checkGradShape(where, gy, outShape);
   const pad = resolvePadding(where, options.paddingIdx, rows);
   const acc = new Float64Array(rows * dim);
   const n = idx.data.length;

@@ -2,7 +2,7 @@
  * `linear`: PyTorch's `F.linear` (the `nn.Linear` forward), y = x·Wᵀ + b, and its backward.
  */
 import { fail } from '../../errors.js';
-import { type Buf, checkBuf, shapeText } from './buffer.js';
+import { type Buf, checkBias, checkBuf, checkGradShape, shapeText } from './buffer.js';
 import { type GemmBackend, resolveGemm } from './gemm.js';
 
 /** Which gradients a backward call computes; each defaults to true (bias only when there is a bias). */
@@ -39,20 +39,7 @@ function checkLinear(where: string, x: unknown, weight: unknown, bias: unknown):
       fix: 'Check the input shape against the layer, or the layer sizes of the model spec.',
     });
   }
-  let b: Buf | null = null;
-  if (bias !== null && bias !== undefined) {
-    b = checkBuf(where, 'bias', bias, 1, 1);
-    if (b.shape[0] !== w.shape[0]) {
-      fail({
-        code: 'SHAPE_MISMATCH',
-        where,
-        param: 'bias',
-        expected: `bias of shape [${w.shape[0]}] (out_features of weight ${shapeText(w.shape)})`,
-        receivedText: shapeText(b.shape),
-      });
-    }
-  }
-  return [xb, w, b];
+  return [xb, w, checkBias(where, bias, w, 'out_features')];
 }
 
 /**
@@ -106,15 +93,7 @@ export function linearBackward(
   const inF = w.shape[1]!;
   const gy = checkBuf(where, 'gradOutput', gradOutput, 1);
   const yShape = [...xb.shape.slice(0, -1), outF];
-  if (gy.shape.length !== yShape.length || gy.shape.some((d, i) => d !== yShape[i])) {
-    fail({
-      code: 'SHAPE_MISMATCH',
-      where,
-      param: 'gradOutput',
-      expected: `gradOutput of the output's ${shapeText(yShape)}`,
-      receivedText: shapeText(gy.shape),
-    });
-  }
+  checkGradShape(where, gy, yShape);
   const needs = options.needs ?? {};
   const rows = yShape.slice(0, -1).reduce((p, d) => p * d, 1);
   let gradInput: Buf | null = null;

@@ -11,6 +11,7 @@
  */
 import { checkFiniteNumber, checkInteger, fail } from '../../errors.js';
 import { fmaf } from '../../rng/fma.js';
+import { sameShape } from '../../tensor/shape.js';
 import { type Buf, checkBuf, numel, shapeText } from './buffer.js';
 import type { GradNeeds, ParamGrads } from './linear.js';
 
@@ -46,7 +47,7 @@ function checkEps(where: string, o: NormOptions): number {
 function checkAffine(where: string, param: string, p: unknown, shape: readonly number[]): Buf | null {
   if (p === null || p === undefined) return null;
   const b = checkBuf(where, param, p);
-  if (b.shape.length !== shape.length || b.shape.some((d, i) => d !== shape[i])) {
+  if (!sameShape(b.shape, shape)) {
     fail({
       code: 'SHAPE_MISMATCH',
       where,
@@ -60,7 +61,7 @@ function checkAffine(where: string, param: string, p: unknown, shape: readonly n
 
 function checkGrad(where: string, x: Buf, g: unknown): Buf {
   const gb = checkBuf(where, 'gradOutput', g);
-  if (gb.shape.length !== x.shape.length || gb.shape.some((d, i) => d !== x.shape[i])) {
+  if (!sameShape(gb.shape, x.shape)) {
     fail({
       code: 'SHAPE_MISMATCH',
       where,

@@ -8,7 +8,7 @@
  * (`count_include_pad`, `divisor_override`). A 1-D pool is the 2-D one over a height-1 image, as in PyTorch.
  */
 import { checkInteger, fail } from '../../errors.js';
-import { type Buf, checkBuf, shapeText } from './buffer.js';
+import { type Buf, checkBuf, checkGradShape, perDim, shapeText } from './buffer.js';
 
 const f = Math.fround;
 
@@ -62,24 +62,12 @@ interface PoolGeometry {
   outShape: readonly number[];
 }
 
-function perDim(where: string, param: string, v: unknown, dims: number, def: number[] | null, min: number): number[] {
-  if (v === undefined && def !== null) return def;
-  if (typeof v === 'number') return Array<number>(dims).fill(checkInteger(where, param, v, min));
-  if (Array.isArray(v) && (v.length === dims || v.length === 1)) {
-    const vals = v.map((x: unknown) => checkInteger(where, param, x, min));
-    return vals.length === dims ? vals : Array<number>(dims).fill(vals[0]!);
-  }
-  return fail({
-    code: 'INVALID_ARGUMENT',
-    where,
-    param,
-    expected: `${param} to be an integer >= ${min} or an array of ${dims}`,
-    received: v,
-  });
-}
-
-/** PyTorch's pooling_output_shape. */
-function outSize(size: number, k: number, pad: number, stride: number, dilation: number, ceil: boolean): number {
+/**
+ * PyTorch's `pooling_output_shape` along one dimension: ⌊(size + 2·pad − dilation·(k − 1) − 1 (+ stride − 1 with
+ * `ceil`)) / stride⌋ + 1, less one when `ceil` would start the last window past the input and its left padding.
+ * Without `ceil` it is also a convolution's output size. @internal
+ */
+export function outSize(size: number, k: number, pad: number, stride: number, dilation: number, ceil: boolean): number {
   const num = size + 2 * pad - dilation * (k - 1) - 1 + (ceil ? stride - 1 : 0);
   let o = Math.floor(num / stride) + 1;
   if (ceil && (o - 1) * stride >= size + pad) o--;
@@ -141,18 +129,6 @@ function poolGeometry(
   const planes = lead.reduce((a, b) => a * b, 1);
   const outShape = Object.freeze([...lead, ...(dims === 2 ? [oh, ow] : [ow])]);
   return { planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, inShape: x.shape, outShape };
-}
-
-function checkGradShape(where: string, gy: Buf, shape: readonly number[]): void {
-  if (gy.shape.length !== shape.length || gy.shape.some((d, i) => d !== shape[i])) {
-    fail({
-      code: 'SHAPE_MISMATCH',
-      where,
-      param: 'gradOutput',
-      expected: `gradOutput of the output's ${shapeText(shape)}`,
-      receivedText: shapeText(gy.shape),
-    });
-  }
 }
 
 function maxPool(where: string, dims: 1 | 2, x: Buf, options: MaxPoolOptions): MaxPoolResult {

@@ -2,6 +2,7 @@
  * Shape and structural ops: `flatten` (`nn.Flatten`, a view) and `add` (residual sums, `torch.add`).
  */
 import { checkFiniteNumber, checkInteger, fail } from '../../errors.js';
+import { sameShape } from '../../tensor/shape.js';
 import { type Buf, checkBuf, shapeText } from './buffer.js';
 
 /** Options of {@link flatten} (PyTorch's `nn.Flatten` defaults: start_dim 1, end_dim -1). */
@@ -82,7 +83,7 @@ export function add(a: Buf, b: Buf, options: { alpha?: number } = {}): Buf {
   const where = 'add';
   const ab = checkBuf(where, 'input', a);
   const bb = checkBuf(where, 'other', b);
-  if (ab.shape.length !== bb.shape.length || ab.shape.some((d, i) => d !== bb.shape[i])) {
+  if (!sameShape(ab.shape, bb.shape)) {
     fail({
       code: 'SHAPE_MISMATCH',
       where,

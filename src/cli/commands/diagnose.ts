@@ -17,7 +17,7 @@ import { renderDiagnosisReport } from '../diagnose-render.js';
 import { chooseGemm, GEMM_CHOICES } from '../gemm.js';
 import { renderDiagnosisHtml } from '../report/html.js';
 import { loadRules, readTextFile } from '../spec-file.js';
-import { parseIntOption, parseSeedOption, useColor } from '../util.js';
+import { parseDims, parseIntOption, parseSeedOption, useColor } from '../util.js';
 
 interface DiagnoseFlags {
   seed: number | bigint;
@@ -32,18 +32,6 @@ interface DiagnoseFlags {
   probe: boolean;
   gemm?: string;
   band?: [number, number];
-}
-
-/** `4`, `3,32,32` or `3x32x32` → [3, 32, 32]. */
-export function parseDims(flag: string): (v: string) => number[] {
-  return (v: string) => {
-    const parts = v.split(/[,x×\s]+/).filter(Boolean);
-    const dims = parts.map((p) => Number(p));
-    if (parts.length === 0 || dims.some((d) => !Number.isSafeInteger(d) || d < 1)) {
-      throw new InitError({ code: 'INVALID_ARGUMENT', where: flag, param: flag, expected: 'positive integers separated by commas, e.g. 3,32,32', received: v });
-    }
-    return dims;
-  };
 }
 
 function parseBand(v: string): [number, number] {

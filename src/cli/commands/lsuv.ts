@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { type LsuvResult, lsuv } from '../../analysis/lsuv.js';
-import { InitError, fail } from '../../errors.js';
+import { fail } from '../../errors.js';
 import { saveSafetensors } from '../../io/node.js';
 import { fromSpec, parseSpecJson } from '../../nn/spec.js';
 import { Generator } from '../../rng/generator.js';
@@ -15,19 +15,7 @@ import { VERSION } from '../../version.js';
 import { chooseGemm, GEMM_CHOICES } from '../gemm.js';
 import { fmtNum, style, textTable } from '../render.js';
 import { readTextFile } from '../spec-file.js';
-import { parseIntOption, parseNumberOption, parseSeedOption, useColor } from '../util.js';
-
-/** `4`, `3,32,32` or `3x32x32` → [3, 32, 32]. */
-export function parseInputShape(flag: string): (v: string) => number[] {
-  return (v: string) => {
-    const parts = v.split(/[,x×\s]+/).filter(Boolean);
-    const dims = parts.map((p) => Number(p));
-    if (parts.length === 0 || dims.some((d) => !Number.isSafeInteger(d) || d < 1)) {
-      throw new InitError({ code: 'INVALID_ARGUMENT', where: flag, param: flag, expected: 'positive integers separated by commas, e.g. 3,32,32', received: v });
-    }
-    return dims;
-  };
-}
+import { parseDims, parseIntOption, parseNumberOption, parseSeedOption, useColor } from '../util.js';
 
 export interface LsuvFlags {
   seed: number | bigint;
@@ -151,7 +139,7 @@ export function registerLsuv(program: Command): void {
     .description('LSUV init (Mishkin & Matas 2016): orthonormal pre-init, then rescale each Linear/Conv to unit output std; write safetensors')
     .argument('<spec>', 'model spec JSON file (docs/SPEC.md)')
     .requiredOption('-s, --seed <n>', 'seed, as torch.manual_seed(n)', parseSeedOption)
-    .requiredOption('--input-shape <dims>', 'input shape without the batch dimension, e.g. 784 or 3,32,32', parseInputShape('--input-shape'))
+    .requiredOption('--input-shape <dims>', 'input shape without the batch dimension, e.g. 784 or 3,32,32', parseDims('--input-shape'))
     .requiredOption('-o, --output <file>', 'output .safetensors file (written atomically)')
     .option('--batch <n>', 'calibration batch size', parseIntOption('--batch', 2), 256)
     .option('--target-std <x>', 'target std of every Linear/Conv output', parseNumberOption('--target-std'), 1)
