@@ -77,10 +77,14 @@ function makeCases(master: number): RefCase[] {
     const dims = pickOne([[], [int(2, 9)], [int(2, 6), int(2, 6)]]);
     const c = int(1, 8);
     const affine = rnd() < 0.7;
-    add('batch_norm', { x: [int(2, 32), c, ...dims], ...(affine ? { weight: [c], bias: [c] } : {}) }, rnd() < 0.3 ? { eps: 1e-3 } : {});
+    // At least 8 values per channel: with 2 the normalized outputs are ±1 and ∂x is pure rounding noise on both sides.
+    const spatial = (dims as number[]).reduce((p, d) => p * d, 1);
+    const batch = Math.max(int(2, 32), Math.ceil(8 / spatial));
+    add('batch_norm', { x: [batch, c, ...dims], ...(affine ? { weight: [c], bias: [c] } : {}) }, rnd() < 0.3 ? { eps: 1e-3 } : {});
   }
   for (let k = 0; k < 3; k++) {
-    const norm = rnd() < 0.5 ? [int(2, 64)] : [int(2, 6), int(2, 16)];
+    // At least 8 normalized elements (fewer make ∂x rounding noise, as for batch_norm above).
+    const norm = rnd() < 0.5 ? [int(8, 64)] : [int(2, 6), int(4, 16)];
     const affine = rnd() < 0.7;
     add('layer_norm', { x: [int(1, 6), int(1, 8), ...norm], ...(affine ? { weight: norm, bias: norm } : {}) }, { normalizedShape: norm });
   }
@@ -88,7 +92,9 @@ function makeCases(master: number): RefCase[] {
     const G = int(1, 4);
     const c = G * int(1, 4);
     const affine = rnd() < 0.7;
-    add('group_norm', { x: [int(1, 5), c, int(1, 7), int(1, 7)], ...(affine ? { weight: [c], bias: [c] } : {}) }, { numGroups: G });
+    const h = int(2, 7);
+    const w = Math.max(int(1, 7), Math.ceil(8 / ((c / G) * h))); // at least 8 elements per group
+    add('group_norm', { x: [int(1, 5), c, h, w], ...(affine ? { weight: [c], bias: [c] } : {}) }, { numGroups: G });
   }
   for (let k = 0; k < 2; k++) {
     const norm = [int(2, 48)];
