@@ -20,6 +20,8 @@ const KERNELS = [
 async function loadTfjs() {
   try {
     const tf = await import('@tensorflow/tfjs-core');
+    // PROD silences tfjs's "install tfjs-node" banner (it only changes tfjs's debug checks, not its kernels).
+    tf.env().set('PROD', true);
     await import('@tensorflow/tfjs-backend-cpu');
     await tf.setBackend('cpu');
     await tf.ready();

@@ -43,9 +43,17 @@ const MODELS = [
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-/** Run a whole command: wall seconds, and CPU seconds (user + system, via /usr/bin/time when available). */
-function timeCommand(cmd, args, env) {
-  // Start each run with no dirty pages left by the previous one (PyTorch does not fsync; initkit's atomic write does).
+/**
+ * Run a whole command that writes `output`: wall seconds, and CPU seconds (user + system, via /usr/bin/time when
+ * available). Untimed before each run: the previous run's output is deleted, then `sync`. Without the sync, dirty
+ * pages left by PyTorch (which does not fsync) would be flushed by initkit's fsync. Without the delete, the run
+ * would also pay for freeing the previous 340 MB file (page cache, extents, and on this ext4 mount with `discard`,
+ * the discards), a cost the kernel charges unevenly: to whoever commits the journal next, which is the side that
+ * fsyncs; measured here, initkit init on (b) took 0.52-0.54 s with the old file removed first and 0.66-0.99 s
+ * with it in place.
+ */
+function timeCommand(cmd, args, output, env) {
+  rmSync(output, { force: true });
   spawnSync('sync');
   const argv = TIME ? [TIME, '-f', '__cpu__ %U %S', cmd, ...args] : [cmd, ...args];
   const t0 = performance.now();
@@ -90,12 +98,12 @@ export async function run({ torchAvailable }) {
       const theirs = [];
       const durable = [];
       // Alternate the two so both see the same machine load; one warm-up run each (file cache, page cache).
-      timeCommand(process.execPath, [cli, 'init', specPath, '--seed', '0', '-o', outIk]);
-      if (torchAvailable) timeCommand(PYTHON, ['-c', TORCH_SAVE, join(root, 'scripts'), specPath, outPt], { OMP_NUM_THREADS: '1' });
+      timeCommand(process.execPath, [cli, 'init', specPath, '--seed', '0', '-o', outIk], outIk);
+      if (torchAvailable) timeCommand(PYTHON, ['-c', TORCH_SAVE, join(root, 'scripts'), specPath, outPt], outPt, { OMP_NUM_THREADS: '1' });
       for (let i = 0; i < m.runs; i++) {
-        ours.push(timeCommand(process.execPath, [cli, 'init', specPath, '--seed', '0', '-o', outIk]));
-        if (torchAvailable) theirs.push(timeCommand(PYTHON, ['-c', TORCH_SAVE, join(root, 'scripts'), specPath, outPt], { OMP_NUM_THREADS: '1' }));
-        if (torchAvailable) durable.push(timeCommand(PYTHON, ['-c', TORCH_SAVE, join(root, 'scripts'), specPath, outPt, 'fsync'], { OMP_NUM_THREADS: '1' }));
+        ours.push(timeCommand(process.execPath, [cli, 'init', specPath, '--seed', '0', '-o', outIk], outIk));
+        if (torchAvailable) theirs.push(timeCommand(PYTHON, ['-c', TORCH_SAVE, join(root, 'scripts'), specPath, outPt], outPt, { OMP_NUM_THREADS: '1' }));
+        if (torchAvailable) durable.push(timeCommand(PYTHON, ['-c', TORCH_SAVE, join(root, 'scripts'), specPath, outPt, 'fsync'], outPt, { OMP_NUM_THREADS: '1' }));
       }
       let same = 'n/a';
       if (torchAvailable) {
@@ -125,7 +133,7 @@ export async function run({ torchAvailable }) {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log('## Build and write a state dict, whole command (median wall time; initkit init vs torch.manual_seed + build + torch.save)\n');
-  console.log(`runs alternate initkit / PyTorch after one warm-up each, \`sync\` before every run; load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
+  console.log(`runs alternate initkit / PyTorch after one warm-up each; before every run (untimed) its previous output is deleted and \`sync\` run; load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
   console.log(table(['model', 'file', 'initkit', 'PyTorch', 'speedup', 'PyTorch + fsync', 'CPU initkit / PyTorch', 'CPU ratio', 'same values', 'target'], rows));
   console.log('\nWall times are the target (whole commands). The target compares with plain torch.save (no fsync); initkit init');
   console.log('always writes atomically (temporary file, fsync, rename); "PyTorch + fsync" is the like-for-like durable write.');
