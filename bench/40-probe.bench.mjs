@@ -12,7 +12,8 @@
 // Timing: the best process CPU time of repeated runs on both sides (Node's process.cpuUsage, Python's
 // time.process_time), with the best wall-clock time beside it. The bench machine is shared: other processes' load
 // stretches wall time (the more, the longer a run is), while CPU time counts only this process's own work. The
-// accelerated and PyTorch measurements alternate over rounds. Ratios and the verdict use CPU time. PyTorch runs in
+// accelerated and PyTorch measurements alternate over rounds. Ratios and the verdict use CPU time (with Node's GC on
+// the measured thread, --single-threaded-gc, as `npm run bench` runs it: see run.mjs). PyTorch runs in
 // /usr/bin/python3 with torch.set_num_threads(1); the BLAS it loaded is printed.
 import { spawnSync } from 'node:child_process';
 import { Generator, init, empty, ops, fromSpec, probe } from '../dist/index.js';

@@ -9,8 +9,9 @@
  * How a product runs: tfjs-wasm sends only untransposed `matMul(A[m,k], B[k,n])` to XNNPACK (transposed operands
  * fall to a scalar loop), and XNNPACK repacks B (its "weights") on every call. So each call picks the cheaper of
  * computing C directly or computing Cᵀ = op(B)ᵀ·op(A)ᵀ and transposing it back, counting the transposes done here
- * and the packing of the right-hand operand (for the probe: y = x·Wᵀ and ∂x = ∂y·W run swapped, ∂W = ∂yᵀ·x direct). Inputs are copied into the WASM heap and the result out of it;
- * at the probe's sizes (256×1024 by 1024×1024) that overhead is a few percent. Products smaller than `minMacs`
+ * and the packing of the right-hand operand (for the probe: y = x·Wᵀ and ∂x = ∂y·W run swapped, ∂W = ∂yᵀ·x direct). Operands are written straight into the WASM heap (a transposed
+ * operand is transposed there, in one pass) and the result is read from it in place; at the probe's sizes
+ * (256×1024 by 1024×1024) the moves cost a few percent of the product. Products smaller than `minMacs`
  * multiply-adds stay on the TypeScript kernel, where the call overhead would dominate.
  *
  * Numerics: XNNPACK accumulates in float32 (multiply then add, no FMA in WASM SIMD), like PyTorch's BLAS up to
@@ -50,10 +51,14 @@ interface TfTensor {
   dataSync(): Float32Array | Int32Array | Uint8Array;
   dispose(): void;
 }
-/** The parts of tfjs-backend-wasm's BackendWasm used to read a result in place (stable across 4.x). */
+/**
+ * The parts of tfjs-backend-wasm's BackendWasm used to write operands and read results in place (stable across
+ * 4.x): `makeOutput(shape, dtype)` allocates a tensor's heap memory without copying anything into it.
+ */
 interface WasmBackendView {
   dataIdMap?: { get(dataId: object): { memoryOffset?: number | null } | undefined };
   wasm?: { HEAPF32?: Float32Array };
+  makeOutput?: (shape: number[], dtype: 'float32') => { dataId: object; shape: number[]; dtype: 'float32' };
 }
 interface TfCore {
   version_core: string;
@@ -63,11 +68,18 @@ interface TfCore {
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
   tensor2d(values: Float32Array, shape: [number, number], dtype: 'float32'): TfTensor;
+  engine(): { makeTensorFromTensorInfo(info: { dataId: object; shape: number[]; dtype: 'float32' }, backend?: unknown): TfTensor };
   matMul(a: TfTensor, b: TfTensor, transposeA?: boolean, transposeB?: boolean): TfTensor;
 }
 interface TfWasm {
   setWasmPaths(prefix: string, usePlatformFetch?: boolean): void;
 }
+
+/**
+ * Test hook: `inPlace = false` takes the paths used when tfjs-backend-wasm's internals are not the expected ones
+ * (operands through `tf.tensor2d`, results through `dataSync()`). @internal
+ */
+export const _accelTestHooks = { inPlace: true };
 
 /** XNNPACK's weight packing, in units of a JavaScript transpose's per-element cost (measured 4-6×; 4 is cautious). */
 const PACK = 4;
@@ -169,37 +181,68 @@ export async function createTfjsWasmGemm(options: TfjsWasmGemmOptions = {}): Pro
 
   let scratchA: Float32Array = new Float32Array(0);
   let scratchB: Float32Array = new Float32Array(0);
+  let scratchC: Float32Array = new Float32Array(0);
   const grow = (buf: Float32Array, n: number): Float32Array => (buf.length >= n ? buf : new Float32Array(n));
   let disposed = false;
 
+  /** The `count` floats of a tensor's WASM heap memory, or undefined when the backend's layout is not the expected one. */
+  const heapView = (be: WasmBackendView, dataId: object, count: number): Float32Array | undefined => {
+    if (!_accelTestHooks.inPlace) return undefined;
+    const offset = be.dataIdMap?.get(dataId)?.memoryOffset;
+    // Read HEAPF32 now: an allocation may have grown the memory and replaced it.
+    const heap = be.wasm?.HEAPF32;
+    if (typeof offset !== 'number' || offset % 4 !== 0 || heap === undefined || offset / 4 + count > heap.length) return undefined;
+    return heap.subarray(offset / 4, offset / 4 + count);
+  };
+
   /**
-   * XNNPACK's untransposed product of contiguous [m,k]·[k,n], handed to `use` as a view of the WASM heap (no copy;
-   * valid only during the callback), or as `dataSync()`'s copy if the backend's layout is not the expected one.
+   * A [rows, cols] operand tensor whose values `fill` writes: straight into the tensor's WASM heap memory (one pass,
+   * where a transposed operand would otherwise be transposed into a scratch array and then copied in), or, if the
+   * backend's layout is not the expected one, into `scratch` and then copied by `tf.tensor2d`.
+   */
+  const operand = (rows: number, cols: number, scratch: Float32Array, fill: (dst: Float32Array) => void): TfTensor => {
+    const be = tf.backend() as WasmBackendView;
+    if (typeof be.makeOutput === 'function' && _accelTestHooks.inPlace) {
+      const t = tf.engine().makeTensorFromTensorInfo(be.makeOutput([rows, cols], 'float32'), be);
+      const view = heapView(be, t.dataId, rows * cols);
+      if (view !== undefined) {
+        fill(view);
+        return t;
+      }
+      t.dispose();
+    }
+    const dst = scratch.subarray(0, rows * cols);
+    fill(dst);
+    return tf.tensor2d(dst, [rows, cols], 'float32');
+  };
+  /** Fill with `src` as is, or transposed from its [cols, rows] layout. */
+  const copyOf = (src: Float32Array) => (dst: Float32Array) => dst.set(src.subarray(0, dst.length));
+  const transposeOf = (src: Float32Array, rows: number, cols: number) => (dst: Float32Array) => transposeInto(src, cols, rows, dst);
+
+  /**
+   * XNNPACK's untransposed product of [m,k]·[k,n] (operands written by `fillA`, `fillB`), handed to `use` as a view
+   * of the WASM heap (no copy; valid only during the callback), or as `dataSync()`'s copy if the backend's layout
+   * is not the expected one.
    */
   const matmul = (
-    a: Float32Array,
-    b: Float32Array,
+    fillA: (dst: Float32Array) => void,
+    fillB: (dst: Float32Array) => void,
     m: number,
     n: number,
     k: number,
     use: (result: Float32Array) => void,
   ): void => {
-    const ta = tf.tensor2d(a.length === m * k ? a : a.subarray(0, m * k), [m, k], 'float32');
-    const tb = tf.tensor2d(b.length === k * n ? b : b.subarray(0, k * n), [k, n], 'float32');
-    const tc = tf.matMul(ta, tb);
+    const ta = operand(m, k, (scratchA = grow(scratchA, m * k)), fillA);
+    let tb: TfTensor | undefined;
+    let tc: TfTensor | undefined;
     try {
-      const be = tf.backend() as WasmBackendView;
-      const offset = be.dataIdMap?.get(tc.dataId)?.memoryOffset;
-      const heap = be.wasm?.HEAPF32;
-      if (typeof offset === 'number' && offset % 4 === 0 && heap !== undefined && offset / 4 + m * n <= heap.length) {
-        use(heap.subarray(offset / 4, offset / 4 + m * n));
-      } else {
-        use(tc.dataSync() as Float32Array);
-      }
+      tb = operand(k, n, (scratchB = grow(scratchB, k * n)), fillB);
+      tc = tf.matMul(ta, tb);
+      use(heapView(tf.backend() as WasmBackendView, tc.dataId, m * n) ?? (tc.dataSync() as Float32Array));
     } finally {
       ta.dispose();
-      tb.dispose();
-      tc.dispose();
+      tb?.dispose();
+      tc?.dispose();
     }
   };
 
@@ -217,11 +260,9 @@ export async function createTfjsWasmGemm(options: TfjsWasmGemmOptions = {}): Pro
       const direct = (transA ? m * k : 0) + (transB ? k * n : 0) + PACK * k * n;
       const swapped = (transA ? 0 : m * k) + (transB ? 0 : k * n) + m * n + PACK * k * m;
       if (direct <= swapped) {
-        let a2 = a;
-        let b2 = b;
-        if (transA) a2 = transposeInto(a, k, m, (scratchA = grow(scratchA, m * k)));
-        if (transB) b2 = transposeInto(b, n, k, (scratchB = grow(scratchB, k * n)));
-        matmul(a2, b2, m, n, k, (result) => {
+        const fillA = transA ? transposeOf(a, m, k) : copyOf(a);
+        const fillB = transB ? transposeOf(b, k, n) : copyOf(b);
+        matmul(fillA, fillB, m, n, k, (result) => {
           if (accumulate) {
             for (let i = 0; i < m * n; i++) c[i]! += result[i]!;
           } else {
@@ -231,11 +272,11 @@ export async function createTfjsWasmGemm(options: TfjsWasmGemmOptions = {}): Pro
         return;
       }
       // Cᵀ[n, m] = op(B)ᵀ[n, k] · op(A)ᵀ[k, m]
-      const bt = transB ? b : transposeInto(b, k, n, (scratchB = grow(scratchB, k * n)));
-      const at = transA ? a : transposeInto(a, m, k, (scratchA = grow(scratchA, m * k)));
-      matmul(bt, at, n, m, k, (result) => {
+      const fillBt = transB ? copyOf(b) : transposeOf(b, n, k);
+      const fillAt = transA ? copyOf(a) : transposeOf(a, k, m);
+      matmul(fillBt, fillAt, n, m, k, (result) => {
         if (accumulate) {
-          const t = transposeInto(result, n, m, (scratchA = grow(scratchA, m * n)));
+          const t = transposeInto(result, n, m, (scratchC = grow(scratchC, m * n)));
           for (let i = 0; i < m * n; i++) c[i]! += t[i]!;
         } else {
           transposeInto(result, n, m, c);

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTfjsWasmGemm, type TfjsWasmGemm } from '../../src/accel/index.js';
+import { _accelTestHooks } from '../../src/accel/tfjs-wasm.js';
 import {
   type GemmBackend,
   Tape,
@@ -256,6 +257,29 @@ describe('initkit/accel: TensorFlow.js WASM SIMD backend', () => {
     const out = tape.activation(tape.linear(tape.input(x), wp, null, { name: 'fc' }), 'relu');
     tape.backward(out, fill(96, 6));
     expect(wp.grad).not.toBeNull();
+  });
+
+  it('gives the same bits through tf.tensor2d and dataSync() when the backend internals are not usable', () => {
+    const m = 33;
+    const n = 70;
+    const k = 90;
+    const a = fill(m * k, 7);
+    const b = fill(k * n, 8);
+    const combos: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
+    const run = (): Float32Array[] =>
+      combos.map(([tA, tB]) => {
+        const c = fill(m * n, 9);
+        gemm.sgemm(tA, tB, m, n, k, a, b, c, tA);
+        return c;
+      });
+    const inPlace = run();
+    _accelTestHooks.inPlace = false;
+    try {
+      const copied = run();
+      combos.forEach((_, i) => expect(Array.from(copied[i]!)).toEqual(Array.from(inPlace[i]!)));
+    } finally {
+      _accelTestHooks.inPlace = true;
+    }
   });
 
   it('falls back to TypeScript after dispose and below minMacs', async () => {

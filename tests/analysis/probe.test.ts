@@ -265,6 +265,8 @@ describe('probe: fused statistics equal ops/stats.ts (summarize, histogram, std)
   const cases: [string, Float32Array][] = [
     ['randn 1001', randn(1001)],
     ['relu 4096', relu(randn(4096))],
+    ['relu 1002 (n % 4 = 2)', relu(randn(1002))],
+    ['relu 1003 (n % 4 = 3)', relu(randn(1003))],
     ['shifted', randn(333, 1e-3, 1e3)],
     ['constant', new Float32Array(10).fill(2.5)],
     ['one element', Float32Array.of(-3)],
