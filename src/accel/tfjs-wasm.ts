@@ -9,10 +9,11 @@
  * How a product runs: tfjs-wasm sends only untransposed `matMul(A[m,k], B[k,n])` to XNNPACK (transposed operands
  * fall to a scalar loop), and XNNPACK repacks B (its "weights") on every call. So each call picks the cheaper of
  * computing C directly or computing Cᵀ = op(B)ᵀ·op(A)ᵀ and transposing it back, counting the transposes done here
- * and the packing of the right-hand operand (for the probe: y = x·Wᵀ and ∂x = ∂y·W run swapped, ∂W = ∂yᵀ·x direct). Operands are written straight into the WASM heap (a transposed
- * operand is transposed there, in one pass) and the result is read from it in place; at the probe's sizes
- * (256×1024 by 1024×1024) the moves cost a few percent of the product. Products smaller than `minMacs`
- * multiply-adds stay on the TypeScript kernel, where the call overhead would dominate.
+ * and the packing of the right-hand operand (for the probe: y = x·Wᵀ and ∂x = ∂y·W run swapped, ∂W = ∂yᵀ·x
+ * direct). Operands are written straight into the WASM heap (a transposed operand is transposed there, in one
+ * pass) and the result is read from it in place; at the probe's sizes (256×1024 by 1024×1024) the moves cost a few
+ * percent of the product. Products smaller than `minMacs` multiply-adds stay on the TypeScript kernel, where the
+ * call overhead would dominate.
  *
  * Numerics: XNNPACK accumulates in float32 (multiply then add, no FMA in WASM SIMD), like PyTorch's BLAS up to
  * summation order: results differ from PyTorch by about 1e-7 of the output's scale.
@@ -198,9 +199,9 @@ export async function createTfjsWasmGemm(options: TfjsWasmGemmOptions = {}): Pro
   /**
    * A [rows, cols] operand tensor whose values `fill` writes: straight into the tensor's WASM heap memory (one pass,
    * where a transposed operand would otherwise be transposed into a scratch array and then copied in), or, if the
-   * backend's layout is not the expected one, into `scratch` and then copied by `tf.tensor2d`.
+   * backend's layout is not the expected one, into the `side` scratch array and then copied by `tf.tensor2d`.
    */
-  const operand = (rows: number, cols: number, scratch: Float32Array, fill: (dst: Float32Array) => void): TfTensor => {
+  const operand = (rows: number, cols: number, side: 'A' | 'B', fill: (dst: Float32Array) => void): TfTensor => {
     const be = tf.backend() as WasmBackendView;
     if (typeof be.makeOutput === 'function' && _accelTestHooks.inPlace) {
       const t = tf.engine().makeTensorFromTensorInfo(be.makeOutput([rows, cols], 'float32'), be);
@@ -211,7 +212,8 @@ export async function createTfjsWasmGemm(options: TfjsWasmGemmOptions = {}): Pro
       }
       t.dispose();
     }
-    const dst = scratch.subarray(0, rows * cols);
+    const n = rows * cols;
+    const dst = (side === 'A' ? (scratchA = grow(scratchA, n)) : (scratchB = grow(scratchB, n))).subarray(0, n);
     fill(dst);
     return tf.tensor2d(dst, [rows, cols], 'float32');
   };
@@ -232,11 +234,11 @@ export async function createTfjsWasmGemm(options: TfjsWasmGemmOptions = {}): Pro
     k: number,
     use: (result: Float32Array) => void,
   ): void => {
-    const ta = operand(m, k, (scratchA = grow(scratchA, m * k)), fillA);
+    const ta = operand(m, k, 'A', fillA);
     let tb: TfTensor | undefined;
     let tc: TfTensor | undefined;
     try {
-      tb = operand(k, n, (scratchB = grow(scratchB, k * n)), fillB);
+      tb = operand(k, n, 'B', fillB);
       tc = tf.matMul(ta, tb);
       use(heapView(tf.backend() as WasmBackendView, tc.dataId, m * n) ?? (tc.dataSync() as Float32Array));
     } finally {
