@@ -77,23 +77,16 @@ static inline v128_t ik_temper_vec(v128_t y) {
   return wasm_v128_xor(y, wasm_u32x4_shr(y, 18));
 }
 
-/*
- * Draw n words and store map(word) for each into dst (4 bytes per element), in stream order. `vmap` maps four
- * words to four 32-bit results, `smap` one word (for the ends). For MT19937 the words are tempered straight from
- * the state into the map (no intermediate buffer); Philox fills dst with words first and maps them in place.
- * Always inlined with constant maps, so the maps are inlined too.
- */
+/* Maps for ik_draw_map: `vmap` maps four words to four 32-bit results, `smap` one word (for the ends). */
 typedef v128_t (*ik_vec_map)(v128_t words, const void *ctx);
 typedef uint32_t (*ik_word_map)(uint32_t word, const void *ctx);
-static inline __attribute__((always_inline)) void ik_draw_map(uint32_t *dst, int n, ik_vec_map vmap, ik_word_map smap, const void *ctx) {
+
+/*
+ * ik_draw_map for MT19937: the words are tempered straight from the state into the map (no intermediate buffer),
+ * in Generator.fillU32's order (when no tempered word is left, twist). With identity maps it is the engine's fill.
+ */
+static inline __attribute__((always_inline)) void ik_mt_draw_map(uint32_t *dst, int n, ik_vec_map vmap, ik_word_map smap, const void *ctx) {
   ik_state_t *st = &ik_state;
-  if (st->kind != 0) {
-    ik_fill_words(dst, n);
-    int j = 0;
-    for (; j + 4 <= n; j += 4) wasm_v128_store(dst + j, vmap(wasm_v128_load(dst + j), ctx));
-    for (; j < n; j++) dst[j] = smap(dst[j], ctx);
-    return;
-  }
   int i = 0;
   while (i < n) {
     if (st->mt_left == 1) {
@@ -112,6 +105,22 @@ static inline __attribute__((always_inline)) void ik_draw_map(uint32_t *dst, int
     st->mt_left -= k;
     i += k;
   }
+}
+
+/*
+ * Draw n words and store map(word) for each into dst (4 bytes per element), in stream order: MT19937 through
+ * ik_mt_draw_map; Philox fills dst with words first and maps them in place. Always inlined with constant maps, so
+ * the maps are inlined too.
+ */
+static inline __attribute__((always_inline)) void ik_draw_map(uint32_t *dst, int n, ik_vec_map vmap, ik_word_map smap, const void *ctx) {
+  if (ik_state.kind != 0) {
+    ik_fill_words(dst, n);
+    int j = 0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(dst + j, vmap(wasm_v128_load(dst + j), ctx));
+    for (; j < n; j++) dst[j] = smap(dst[j], ctx);
+    return;
+  }
+  ik_mt_draw_map(dst, n, vmap, smap, ctx);
 }
 
 /* ---- small helpers ------------------------------------------------------------------------------------------- */

@@ -53,27 +53,9 @@ void ik_mt_twist(uint32_t *s) {
 }
 
 /* Generator.fillU32: `left - 1` tempered words remain at s[next..]; when none remain (left == 1), twist. */
-static void mt_fill(uint32_t *dst, int n) {
-  ik_state_t *st = &ik_state;
-  int i = 0;
-  while (i < n) {
-    if (st->mt_left == 1) {
-      ik_mt_twist(st->mt);
-      st->mt_left = MT_N + 1; /* k draws then leave left = 625 - k, as k single draws after a twist would */
-      st->mt_next = 0;
-    }
-    int k = st->mt_left - 1;
-    if (k > n - i) k = n - i;
-    const uint32_t *src = st->mt + st->mt_next;
-    uint32_t *out = dst + i;
-    int j = 0;
-    for (; j + 4 <= k; j += 4) wasm_v128_store(out + j, ik_temper_vec(wasm_v128_load(src + j)));
-    for (; j < k; j++) out[j] = ik_temper(src[j]);
-    st->mt_next += k;
-    st->mt_left -= k;
-    i += k;
-  }
-}
+static inline v128_t id_vec(v128_t w, const void *ctx) { (void)ctx; return w; }
+static inline uint32_t id_word(uint32_t w, const void *ctx) { (void)ctx; return w; }
+static void mt_fill(uint32_t *dst, int n) { ik_mt_draw_map(dst, n, id_vec, id_word, 0); }
 
 /* ---- Philox4x32-10 (Salmon et al. 2011) ---------------------------------------------------------------------- */
 

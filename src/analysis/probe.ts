@@ -32,7 +32,7 @@ import type { Activation, ActivationOptions } from './ops/activation.js';
 import { type Buf, bufFromTensor } from './ops/buffer.js';
 import { type GemmBackend, resolveGemm } from './ops/gemm.js';
 import type { Indices } from './ops/embedding.js';
-import { type Histogram, histogram } from './ops/stats.js';
+import { type Histogram, histogram, std } from './ops/stats.js';
 import { type Param, Tape, type TapeNode, type Var, param as makeParam } from './ops/tape.js';
 import type { ProbeOptions, ProbeResult, ProbedLayer } from './probe-types.js';
 
@@ -448,7 +448,7 @@ export function outputStats(d: Float32Array, bins: number): OutputStats {
     const nan = d.some((x) => x !== x);
     return {
       mean,
-      std: stdSlow(d, mean),
+      std: std(d),
       min: nan ? NaN : lo,
       max: nan ? NaN : hi,
       zeroFraction: zeros / n,
@@ -553,12 +553,6 @@ function secondPass(d: Float32Array, mean: number, left: number, width: number, 
   return v0 + v1;
 }
 
-function stdSlow(d: Float32Array, mean: number): number {
-  let v = 0;
-  for (let i = 0; i < d.length; i++) v += (d[i]! - mean) * (d[i]! - mean);
-  return d.length > 1 ? Math.sqrt(v / (d.length - 1)) : NaN;
-}
-
 /**
  * Bessel std, as `Tensor.std()`, in one float64 pass with the shifted-data formula (K = the first element):
  * var = (Σ(x−K)² − (Σ(x−K))²/n)/(n−1), whose relative error is about 2⁻⁵³·(1 + (mean−K)²/var); when that factor
@@ -592,7 +586,7 @@ export function stdOf(d: Float32Array): number {
   const v = q - shift;
   if (Number.isFinite(v) && v > 1e-6 * shift) return Math.sqrt(Math.max(v, 0) / (n - 1));
   if (q === 0) return 0;
-  return stdSlow(d, d.reduce((acc, x) => acc + x, 0) / n);
+  return std(d);
 }
 
 // ---- inputs ---------------------------------------------------------------------------------------------------
